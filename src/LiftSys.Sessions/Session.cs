@@ -1,0 +1,173 @@
+using System.Text.Json;
+
+namespace LiftSys.Sessions;
+
+/// <summary>
+/// A prompt-refinement session (a row of <c>sessions</c>): where it started, its current IR and code, and its state.
+/// Its history lives in <see cref="SessionRevision"/>, <see cref="SessionDraft"/> and <see cref="HoleResolution"/>
+/// rows that reference it.
+/// </summary>
+/// <remarks>
+/// <see cref="RevisionCount"/>, <see cref="DraftCount"/>, <see cref="HoleCount"/> and <see cref="UpdatedAt"/> are kept by
+/// database triggers; <see cref="Id"/> is generated here so children can reference a session before it is saved, and
+/// <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> take the database's clock when the row is inserted.
+/// </remarks>
+public sealed class Session
+{
+    private Session()
+    {
+        OriginalInput = null!;
+    }
+
+    private Session(Guid userId, SessionSource source, string originalInput, JsonElement? metadata)
+    {
+        if (userId == Guid.Empty)
+        {
+            throw new SessionValidationException("user_id", ValidationRule.Required, "user_id must not be the empty GUID.");
+        }
+
+        Id = Guid.CreateVersion7();
+        UserId = userId;
+        Status = SessionStatus.Active;
+        Source = Guard.Defined(source, "source");
+        OriginalInput = Guard.NotEmpty(originalInput, "original_input");
+        Metadata = Guard.Json(metadata, "metadata", JsonValueKind.Object) ?? JsonDefaults.EmptyObject;
+    }
+
+    /// <summary>Gets the session's identifier (<c>id</c>).</summary>
+    public Guid Id { get; private set; }
+
+    /// <summary>Gets the owner of the session (<c>user_id</c>); row-level security compares it with <c>auth.uid()</c>.</summary>
+    public Guid UserId { get; private set; }
+
+    /// <summary>Gets the lifecycle state (<c>status</c>).</summary>
+    public SessionStatus Status { get; private set; }
+
+    /// <summary>Gets how the session was started (<c>source</c>): from a prompt or from code.</summary>
+    public SessionSource Source { get; private set; }
+
+    /// <summary>Gets the prompt or code the session started from (<c>original_input</c>); never empty.</summary>
+    public string OriginalInput { get; private set; }
+
+    /// <summary>Gets the latest IR snapshot (<c>current_ir</c>), or <see langword="null"/> before the first revision.</summary>
+    public JsonElement? CurrentIr { get; private set; }
+
+    /// <summary>Gets the latest generated code (<c>current_code</c>), or <see langword="null"/> before the first draft.</summary>
+    public string? CurrentCode { get; private set; }
+
+    /// <summary>Gets the number of revisions (<c>revision_count</c>), kept by a database trigger.</summary>
+    public int RevisionCount { get; private set; }
+
+    /// <summary>Gets the number of drafts (<c>draft_count</c>), kept by a database trigger.</summary>
+    public int DraftCount { get; private set; }
+
+    /// <summary>Gets the number of hole resolutions (<c>hole_count</c>), kept by a database trigger.</summary>
+    public int HoleCount { get; private set; }
+
+    /// <summary>
+    /// Gets additional metadata (<c>metadata</c>): a JSON object. Sessions created by the library start with <c>{}</c>;
+    /// it is <see langword="null"/> only for a row another client wrote with an explicit NULL.
+    /// </summary>
+    public JsonElement? Metadata { get; private set; }
+
+    /// <summary>Gets when the session was created (<c>created_at</c>, UTC), set by the database.</summary>
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>Gets when the session last changed (<c>updated_at</c>, UTC), set by the database.</summary>
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Gets when the session was finalized (<c>finalized_at</c>, UTC), or <see langword="null"/> if it was not.</summary>
+    public DateTimeOffset? FinalizedAt { get; private set; }
+
+    /// <summary>Starts a session in forward mode, from a natural-language prompt.</summary>
+    /// <param name="userId">The owner; must not be <see cref="Guid.Empty"/>.</param>
+    /// <param name="prompt">The prompt; not empty, no NUL characters, at most 1 MiB.</param>
+    /// <param name="metadata">Optional metadata; a JSON object. Defaults to <c>{}</c>.</param>
+    /// <returns>An <see cref="SessionStatus.Active"/> session with a new identifier.</returns>
+    /// <exception cref="SessionValidationException">An argument breaks one of the rules above.</exception>
+    public static Session StartFromPrompt(Guid userId, string prompt, JsonElement? metadata = null)
+        => new(userId, SessionSource.Prompt, prompt, metadata);
+
+    /// <summary>Starts a session in reverse mode, from existing code.</summary>
+    /// <param name="userId">The owner; must not be <see cref="Guid.Empty"/>.</param>
+    /// <param name="code">The code; not empty, no NUL characters, at most 1 MiB.</param>
+    /// <param name="metadata">Optional metadata; a JSON object. Defaults to <c>{}</c>.</param>
+    /// <returns>An <see cref="SessionStatus.Active"/> session with a new identifier.</returns>
+    /// <exception cref="SessionValidationException">An argument breaks one of the rules above.</exception>
+    public static Session StartFromCode(Guid userId, string code, JsonElement? metadata = null)
+        => new(userId, SessionSource.Code, code, metadata);
+
+    /// <summary>Records a new current IR (<c>current_ir</c>).</summary>
+    /// <param name="ir">The IR; a JSON object.</param>
+    /// <exception cref="SessionValidationException">The IR is not an object, or the session is finalized.</exception>
+    public void SetCurrentIr(JsonElement ir)
+    {
+        EnsureNotFinalized("current_ir");
+        CurrentIr = Guard.Json(ir, "current_ir", JsonValueKind.Object);
+    }
+
+    /// <summary>Records new current code (<c>current_code</c>).</summary>
+    /// <param name="code">The code; not empty, no NUL characters.</param>
+    /// <exception cref="SessionValidationException">The code is empty, or the session is finalized.</exception>
+    public void SetCurrentCode(string code)
+    {
+        EnsureNotFinalized("current_code");
+        CurrentCode = Guard.NotEmpty(code, "current_code");
+    }
+
+    /// <summary>Replaces the session's metadata.</summary>
+    /// <param name="metadata">A JSON object.</param>
+    /// <exception cref="SessionValidationException"><paramref name="metadata"/> is not an object.</exception>
+    public void ReplaceMetadata(JsonElement metadata) => Metadata = Guard.Json(metadata, "metadata", JsonValueKind.Object);
+
+    /// <summary>Puts an active session aside.</summary>
+    /// <exception cref="SessionValidationException">The session is not <see cref="SessionStatus.Active"/>.</exception>
+    public void Pause() => MoveTo(SessionStatus.Paused, SessionStatus.Active);
+
+    /// <summary>Takes up a paused session again.</summary>
+    /// <exception cref="SessionValidationException">The session is not <see cref="SessionStatus.Paused"/>.</exception>
+    public void Resume() => MoveTo(SessionStatus.Active, SessionStatus.Paused);
+
+    /// <summary>Marks an active or paused session as failed.</summary>
+    /// <exception cref="SessionValidationException">The session is finalized or already in error.</exception>
+    public void MarkError() => MoveTo(SessionStatus.Error, SessionStatus.Active, SessionStatus.Paused);
+
+    /// <summary>Completes an active or paused session and stamps <see cref="FinalizedAt"/>.</summary>
+    /// <param name="finalizedAt">When it was finalized; stored as UTC and not earlier than <see cref="CreatedAt"/> once known.</param>
+    /// <exception cref="SessionValidationException">The session is finalized or in error, or the time is before its creation.</exception>
+    public void MarkFinalized(DateTimeOffset finalizedAt)
+    {
+        var utc = Guard.Utc(finalizedAt);
+        if (CreatedAt != default && utc < CreatedAt)
+        {
+            throw new SessionValidationException(
+                "finalized_at", ValidationRule.Chronology, $"finalized_at ({utc:O}) must not be earlier than created_at ({CreatedAt:O}).");
+        }
+
+        MoveTo(SessionStatus.Finalized, SessionStatus.Active, SessionStatus.Paused);
+        FinalizedAt = utc;
+    }
+
+    private void EnsureNotFinalized(string field)
+    {
+        if (Status == SessionStatus.Finalized)
+        {
+            throw new SessionValidationException(
+                field, ValidationRule.StatusTransition, $"{field} cannot change: the session is finalized.");
+        }
+    }
+
+    private void MoveTo(SessionStatus target, params SessionStatus[] allowedFrom)
+    {
+        if (Array.IndexOf(allowedFrom, Status) < 0)
+        {
+            throw new SessionValidationException(
+                "status",
+                ValidationRule.StatusTransition,
+                $"status cannot change from {SessionEnumText.ToText(Status)} to {SessionEnumText.ToText(target)}; "
+                + $"allowed from {string.Join(" or ", allowedFrom.Select(SessionEnumText.ToText))}.");
+        }
+
+        Status = target;
+    }
+}
