@@ -58,18 +58,12 @@ internal static class Guard
             ? value
             : throw new SessionValidationException(field, ValidationRule.NonNegative, $"{field} must not be negative; it was {value}.");
 
-    /// <summary>Checks a value for a <c>numeric(precision, scale)</c> column and that it is at least <paramref name="min"/>.</summary>
-    public static decimal? Numeric(decimal? value, string field, int precision, int scale, decimal min, decimal max, ValidationRule rangeRule)
+    /// <summary>Checks that a value fits a <c>numeric(precision, scale)</c> column without being rounded or overflowing.</summary>
+    public static decimal? Numeric(decimal? value, string field, int precision, int scale)
     {
         if (value is not { } number)
         {
             return null;
-        }
-
-        if (number < min || number > max)
-        {
-            throw new SessionValidationException(
-                field, rangeRule, $"{field} must be between {min} and {max}; it was {number}.");
         }
 
         if (decimal.Round(number, scale) != number || Math.Abs(decimal.Truncate(number)) >= Pow10(precision - scale))
@@ -77,11 +71,22 @@ internal static class Guard
             throw new SessionValidationException(
                 field,
                 ValidationRule.Precision,
-                $"{field} must fit numeric({precision}, {scale}) (at most {scale} decimal places); it was {number}.");
+                $"{field} must fit numeric({precision}, {scale}): fewer than {precision - scale} digits before the point "
+                + $"and at most {scale} after it; it was {number}.");
         }
 
         return number;
     }
+
+    public static decimal? NonNegative(decimal? value, string field)
+        => value is not { } number || number >= 0
+            ? value
+            : throw new SessionValidationException(field, ValidationRule.NonNegative, $"{field} must not be negative; it was {number}.");
+
+    public static decimal? Between(decimal? value, string field, decimal min, decimal max)
+        => value is not { } number || (number >= min && number <= max)
+            ? value
+            : throw new SessionValidationException(field, ValidationRule.Range, $"{field} must be between {min} and {max}; it was {number}.");
 
     public static TEnum Defined<TEnum>(TEnum value, string field)
         where TEnum : struct, Enum

@@ -28,7 +28,7 @@ public sealed class HoleResolution
         HoleType = Guard.Defined(holeType, "hole_type");
         ResolutionMethod = Guard.Defined(method, "resolution_method");
         ResolvedValue = Guard.Json(resolvedValue, "resolved_value");
-        ConfidenceScore = Guard.Numeric(details.ConfidenceScore, "confidence_score", 3, 2, 0m, 1m, ValidationRule.Range);
+        ConfidenceScore = Guard.Numeric(Guard.Between(details.ConfidenceScore, "confidence_score", 0m, 1m), "confidence_score", 3, 2);
         OriginalHoleData = Guard.Json(details.OriginalHoleData, "original_hole_data");
         SuggestionsProvided = Guard.Json(details.SuggestionsProvided, "suggestions_provided", JsonValueKind.Array) ?? JsonDefaults.EmptyArray;
         UserFeedback = Guard.Text(details.UserFeedback, "user_feedback");

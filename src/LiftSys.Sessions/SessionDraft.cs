@@ -40,7 +40,7 @@ public sealed class SessionDraft
         GenerationTimeMs = Guard.NonNegative(details.GenerationTimeMs, "generation_time_ms");
         ValidationTimeMs = Guard.NonNegative(details.ValidationTimeMs, "validation_time_ms");
         LlmTokensUsed = Guard.NonNegative(details.LlmTokensUsed, "llm_tokens_used");
-        LlmCostUsd = Guard.Numeric(details.LlmCostUsd, "llm_cost_usd", 10, 6, 0m, MaxLlmCostUsd, ValidationRule.NonNegative);
+        LlmCostUsd = Guard.Numeric(Guard.NonNegative(details.LlmCostUsd, "llm_cost_usd"), "llm_cost_usd", 10, 6);
         Metadata = Guard.Json(details.Metadata, "metadata", JsonValueKind.Object) ?? JsonDefaults.EmptyObject;
     }
 

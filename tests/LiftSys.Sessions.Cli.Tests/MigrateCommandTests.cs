@@ -1,0 +1,103 @@
+namespace LiftSys.Sessions.Cli.Tests;
+
+public class MigrateCommandTests
+{
+    private const string Password = "pa55-Secret!";
+
+    // Nothing listens on port 1, so the connection is refused at once; nothing here needs a PostgreSQL server.
+    private const string UnreachableConnection =
+        $"Host=127.0.0.1;Port=1;Timeout=2;Database=liftsys;Username=migrator;Password={Password}";
+
+    [Test]
+    public async Task Migrate_unreachableServer_failsWithOneLineThatHidesThePassword()
+    {
+        // Arrange
+        string[] args = ["migrate", "--connection", UnreachableConnection];
+
+        // Act
+        var result = await CliRunner.RunAsync(args);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(CliApp.Failure));
+            Assert.That(result.ErrorLines, Has.Count.EqualTo(1));
+            Assert.That(result.Error, Does.StartWith("error: "));
+            Assert.That(result.Error, Does.Not.Contain(Password));
+            Assert.That(result.Output, Does.Not.Contain(Password));
+            Assert.That(result.Output, Does.Contain("127.0.0.1").And.Contain($"Password={ConnectionStringRedaction.Mask}"));
+        });
+    }
+
+    [Test]
+    public async Task Migrate_verboseFailure_printsStackTraceButNotThePassword()
+    {
+        // Arrange
+        string[] args = ["migrate", "--connection", UnreachableConnection, "--verbose"];
+
+        // Act
+        var result = await CliRunner.RunAsync(args);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(CliApp.Failure));
+            Assert.That(result.ErrorLines, Has.Count.GreaterThan(1));
+            Assert.That(result.Error, Does.Contain(" at "));
+            Assert.That(result.Error, Does.Not.Contain(Password));
+        });
+    }
+
+    [Test]
+    public async Task Migrate_connectionFromEnvironment_usesIt()
+    {
+        // Arrange
+        var environment = new Dictionary<string, string> { [CliEnvironment.ConnectionVariable] = UnreachableConnection };
+
+        // Act
+        var result = await CliRunner.RunAsync(environment, "migrate");
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(CliApp.Failure), "a connection failure, not a usage error");
+            Assert.That(result.Output, Does.Contain("Host=127.0.0.1;Port=1"));
+            Assert.That(result.Output + result.Error, Does.Not.Contain(Password));
+        });
+    }
+
+    [Test]
+    public async Task Migrate_noConnectionAnywhere_isAUsageError()
+    {
+        // Arrange
+        string[] args = ["migrate"];
+
+        // Act
+        var result = await CliRunner.RunAsync(args);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(CliApp.Usage));
+            Assert.That(result.Error, Does.Contain(CliEnvironment.ConnectionVariable));
+        });
+    }
+
+    [Test]
+    public async Task Migrate_malformedConnectionString_failsWithoutEchoingIt()
+    {
+        // Arrange
+        string[] args = ["migrate", "--connection", $"Host=127.0.0.1;Password={Password};NoSuchKeyword=1"];
+
+        // Act
+        var result = await CliRunner.RunAsync(args);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(CliApp.Failure));
+            Assert.That(result.ErrorLines, Has.Count.EqualTo(1));
+            Assert.That(result.Output + result.Error, Does.Not.Contain(Password));
+        });
+    }
+}

@@ -1,0 +1,3 @@
+using LiftSys.Sessions.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);
