@@ -17,6 +17,13 @@ public sealed class PostgresServer
     /// </summary>
     public const string OwnerRole = "liftsys_owner";
 
+    /// <summary>
+    /// The role the application logs in as, shaped like Supabase's <c>authenticator</c>: LOGIN and NOINHERIT, with no
+    /// rights of its own, allowed only to switch to <c>anon</c>, <c>authenticated</c> and <c>service_role</c>. Row-level
+    /// security is only real for a login like this one: neither superuser, nor BYPASSRLS, nor the tables' owner.
+    /// </summary>
+    public const string AppRole = "liftsys_app";
+
     private const string LocalTemplateName = "liftsys_template";
 
     private readonly NpgsqlConnectionStringBuilder superuser;
@@ -86,6 +93,11 @@ public sealed class PostgresServer
     /// <param name="database">The database name.</param>
     /// <returns>A connection string that logs in as <see cref="OwnerRole"/>.</returns>
     public string OwnerConnectionString(string database) => ConnectionString(database, OwnerRole, ownerPassword);
+
+    /// <summary>Builds the connection string of <see cref="AppRole"/> to <paramref name="database"/>.</summary>
+    /// <param name="database">The database name.</param>
+    /// <returns>A connection string that logs in as <see cref="AppRole"/>.</returns>
+    public string AppConnectionString(string database) => ConnectionString(database, AppRole, ownerPassword);
 
     /// <summary>Opens a superuser connection to the maintenance database.</summary>
     /// <param name="cancellationToken">Cancels opening.</param>
