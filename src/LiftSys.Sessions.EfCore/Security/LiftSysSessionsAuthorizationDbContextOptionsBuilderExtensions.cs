@@ -1,0 +1,41 @@
+using LiftSys.Sessions.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiftSys.Sessions.EfCore.Security;
+
+/// <summary>Adds LiftSys.Sessions' user isolation to a <see cref="SessionsDbContext"/>'s options.</summary>
+public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtensions
+{
+    /// <summary>
+    /// Makes every connection (or transaction, see <see cref="ClaimsScope"/>) the context uses act as the actor that
+    /// <paramref name="actors"/> reports, under row-level security, and refuses to run on a login role that would skip it.
+    /// </summary>
+    /// <param name="builder">The options builder of a <see cref="SessionsDbContext"/>.</param>
+    /// <param name="actors">Tells who is acting; read each time a connection opens or a transaction starts.</param>
+    /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
+    /// <returns>The same builder, so that further configuration can be chained.</returns>
+    public static DbContextOptionsBuilder UseLiftSysSessionsAuthorization(
+        this DbContextOptionsBuilder builder, ISessionActorAccessor actors, Action<SessionAuthorizationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(actors);
+
+        var options = new SessionAuthorizationOptions();
+        configure?.Invoke(options);
+        return builder.AddInterceptors(new AuthClaimsConnectionInterceptor(actors, options));
+    }
+
+    /// <summary>
+    /// Makes every connection (or transaction, see <see cref="ClaimsScope"/>) the context uses act as the actor that
+    /// <paramref name="actors"/> reports, under row-level security, and refuses to run on a login role that would skip it.
+    /// </summary>
+    /// <typeparam name="TContext">The context type, <see cref="SessionsDbContext"/> or a subclass.</typeparam>
+    /// <param name="builder">The options builder.</param>
+    /// <param name="actors">Tells who is acting; read each time a connection opens or a transaction starts.</param>
+    /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
+    /// <returns>The same builder, so that further configuration can be chained.</returns>
+    public static DbContextOptionsBuilder<TContext> UseLiftSysSessionsAuthorization<TContext>(
+        this DbContextOptionsBuilder<TContext> builder, ISessionActorAccessor actors, Action<SessionAuthorizationOptions>? configure = null)
+        where TContext : SessionsDbContext
+        => (DbContextOptionsBuilder<TContext>)UseLiftSysSessionsAuthorization((DbContextOptionsBuilder)builder, actors, configure);
+}
