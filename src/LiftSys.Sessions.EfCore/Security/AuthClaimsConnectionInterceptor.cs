@@ -22,15 +22,15 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     : IDbConnectionInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, ISaveChangesInterceptor
 {
     // One round trip: first decide whether the login role skips row-level security (a superuser, BYPASSRLS, or the
-    // tables' owner or a role inheriting its rights); only when it does not (or $5 allows it) switch role and set the
-    // claims. auth.uid() reads request.jwt.claim.sub before request.jwt.claims, and auth.jwt() reads
-    // request.jwt.claim first, so both legacy settings are overwritten too: a value left on a pooled server connection
-    // can never win.
+    // tables' owner or a role inheriting its rights). Only a safe login switches role; a privileged one is refused,
+    // unless $5 (ServiceRoleOnly with the service role acting) lets it keep its own rights, which skip RLS anyway.
+    // auth.uid() reads request.jwt.claim.sub before request.jwt.claims, and auth.jwt() reads request.jwt.claim first,
+    // so both legacy settings are overwritten too: a value left on a pooled server connection can never win.
     private const string ApplyClaimsSql = """
         SELECT s.rolname, s.rolsuper, s.rolbypassrls, s.owns,
+               CASE WHEN NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN set_config('role', $1, $4) END,
                CASE WHEN $5 OR NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN
                    concat_ws(',',
-                       set_config('role', $1, $4),
                        set_config('request.jwt.claims', $2, $4),
                        set_config('request.jwt.claim.sub', $3, $4),
                        set_config('request.jwt.claim.role', $1, $4),

@@ -10,7 +10,9 @@ public sealed class SessionAuthorizationOptions
     /// Gets or sets a value indicating whether the host uses the library only as the service role, and therefore accepts a
     /// login role that skips row-level security (a superuser, a BYPASSRLS role, or the tables' owner). Even then,
     /// operations as a user or as anonymous are refused on such a login, because row-level security would not protect
-    /// them. Defaults to <see langword="false"/>: such a login is refused for everyone.
+    /// them. On such a login the service role runs with the login's own rights (which skip row-level security already),
+    /// without switching to <c>service_role</c>, which the login may not be a member of. Defaults to
+    /// <see langword="false"/>: such a login is refused for everyone.
     /// </summary>
     public bool ServiceRoleOnly { get; set; }
 }

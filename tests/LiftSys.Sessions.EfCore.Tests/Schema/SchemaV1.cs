@@ -133,6 +133,14 @@ internal static class SchemaV1
         ("hole_resolutions", "hole_resolutions_session_id_fkey", "FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE"),
         ("hole_resolutions", "hole_resolutions_ir_revision_id_fkey",
             "FOREIGN KEY (ir_revision_id) REFERENCES session_revisions(id) ON DELETE SET NULL"),
+
+        // Added by migration 005 beyond the spec's list: a draft's or resolution's IR revision must belong to its own
+        // session (the plain foreign key is checked without row-level security).
+        ("session_revisions", "session_revisions_session_id_id_key", "UNIQUE (session_id, id)"),
+        ("session_drafts", "session_drafts_ir_revision_same_session_fkey",
+            "FOREIGN KEY (session_id, ir_revision_id) REFERENCES session_revisions(session_id, id) ON DELETE SET NULL (ir_revision_id)"),
+        ("hole_resolutions", "hole_resolutions_ir_revision_same_session_fkey",
+            "FOREIGN KEY (session_id, ir_revision_id) REFERENCES session_revisions(session_id, id) ON DELETE SET NULL (ir_revision_id)"),
     ];
 
     /// <summary>The CHECK constraints: table, column, allowed values (null for non-list checks).</summary>
