@@ -118,6 +118,9 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 GRANT UPDATE (session_id, ir_revision_id, user_feedback, metadata) ON TABLE hole_resolutions TO authenticated;
 
                 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE sessions, session_revisions, session_drafts, hole_resolutions TO service_role;
+
+                -- The health check reads which migrations are applied, as the service role.
+                GRANT SELECT ON TABLE __liftsys_sessions_migrations TO service_role;
                 """);
 
             // Integrity that is also security: the plain foreign key on ir_revision_id is checked without row-level
@@ -200,6 +203,7 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 ALTER TABLE session_revisions DROP CONSTRAINT IF EXISTS session_revisions_session_id_id_key;
 
                 REVOKE ALL ON TABLE sessions, session_revisions, session_drafts, hole_resolutions FROM anon, authenticated, service_role;
+                REVOKE ALL ON TABLE __liftsys_sessions_migrations FROM service_role;
                 """);
 
             // Only what this migration created is dropped: functions and a schema marked as the shim. Supabase's own auth

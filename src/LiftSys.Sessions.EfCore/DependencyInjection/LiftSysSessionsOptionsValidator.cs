@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace LiftSys.Sessions.EfCore.DependencyInjection;
+
+/// <summary>Validates <see cref="LiftSysSessionsOptions"/> at start-up, naming each bad setting.</summary>
+internal sealed class LiftSysSessionsOptionsValidator : IValidateOptions<LiftSysSessionsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LiftSysSessionsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{nameof(LiftSysSessionsOptions.ConnectionString)} is required.");
+        }
+        else
+        {
+            CheckConnectionString(options.ConnectionString, nameof(LiftSysSessionsOptions.ConnectionString), failures);
+        }
+
+        if (options.MigrationConnectionString is { } migration)
+        {
+            CheckConnectionString(migration, nameof(LiftSysSessionsOptions.MigrationConnectionString), failures);
+        }
+
+        if (!Enum.IsDefined(options.ClaimsScope))
+        {
+            failures.Add($"{nameof(LiftSysSessionsOptions.ClaimsScope)} must be Connection or Transaction; it was {options.ClaimsScope}.");
+        }
+
+        if (options.CommandTimeout < TimeSpan.FromSeconds(1) || options.CommandTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{nameof(LiftSysSessionsOptions.CommandTimeout)} must be between 1 second and 1 hour; it was {options.CommandTimeout}.");
+        }
+
+        if (options.MaxRetryCount is < 0 or > 10)
+        {
+            failures.Add($"{nameof(LiftSysSessionsOptions.MaxRetryCount)} must be between 0 and 10; it was {options.MaxRetryCount}.");
+        }
+
+        if (options.MaxRetryDelay < TimeSpan.Zero || options.MaxRetryDelay > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{nameof(LiftSysSessionsOptions.MaxRetryDelay)} must be between 0 and 1 minute; it was {options.MaxRetryDelay}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckConnectionString(string value, string setting, List<string> failures)
+    {
+        try
+        {
+            // Parsing only; the message never echoes the value, which may hold a password.
+            _ = new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException ex)
+        {
+            failures.Add($"{setting} is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+    }
+}

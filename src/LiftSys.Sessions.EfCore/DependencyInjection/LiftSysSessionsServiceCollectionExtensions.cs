@@ -1,0 +1,92 @@
+using LiftSys.Sessions.EfCore.DependencyInjection;
+using LiftSys.Sessions.EfCore.Security;
+using LiftSys.Sessions.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LiftSys.Sessions.EfCore;
+
+/// <summary>Registers LiftSys.Sessions in a host's services.</summary>
+public static class LiftSysSessionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers LiftSys.Sessions with options set in code: the options (validated on start), the library's own
+    /// connection pool, a pooled <see cref="SessionsDbContext"/> that acts as the current <see cref="ISessionActorAccessor"/>
+    /// under row-level security, and the session store. Calling it again only adds the option settings.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Sets the <see cref="LiftSysSessionsOptions"/>.</param>
+    /// <returns>A builder, so that further configuration can be chained.</returns>
+    public static LiftSysSessionsBuilder AddLiftSysSessions(this IServiceCollection services, Action<LiftSysSessionsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, builder => builder.Configure(configure));
+    }
+
+    /// <summary>
+    /// Registers LiftSys.Sessions with options bound from <paramref name="configuration"/>: either the
+    /// <see cref="LiftSysSessionsOptions.SectionName"/> section itself or a configuration that contains it.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The section, or the root configuration.</param>
+    /// <returns>A builder, so that further configuration can be chained.</returns>
+    public static LiftSysSessionsBuilder AddLiftSysSessions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(LiftSysSessionsOptions.SectionName);
+        var source = section.Exists() ? section : configuration;
+        return AddCore(services, builder => builder.Bind(source));
+    }
+
+    private static LiftSysSessionsBuilder AddCore(IServiceCollection services, Action<OptionsBuilder<LiftSysSessionsOptions>> configureOptions)
+    {
+        configureOptions(services.AddOptions<LiftSysSessionsOptions>().ValidateOnStart());
+
+        var builder = new LiftSysSessionsBuilder(services);
+        if (services.Any(d => d.ServiceType == typeof(LiftSysSessionsMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<LiftSysSessionsMarker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiftSysSessionsOptions>, LiftSysSessionsOptionsValidator>());
+        services.TryAddSingleton<ISessionActorAccessor>(AmbientSessionActorAccessor.Instance);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SessionsDataSource>();
+
+        // Pooled: the options (and so the interceptor) are built once from the root provider, which is why the actor
+        // accessor is a singleton that reads the current actor each time a connection opens or a transaction starts.
+        services.AddPooledDbContextFactory<SessionsDbContext>(ConfigureContext);
+        services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<SessionsDbContext>>().CreateDbContext());
+        return builder;
+    }
+
+    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder builder)
+    {
+        var options = services.GetRequiredService<IOptions<LiftSysSessionsOptions>>().Value;
+        builder
+            .UseNpgsql(services.GetRequiredService<SessionsDataSource>().DataSource, npgsql =>
+            {
+                npgsql.UseLiftSysSessionsMigrations();
+                npgsql.SetPostgresVersion(15, 0);
+                npgsql.CommandTimeout((int)options.CommandTimeout.TotalSeconds);
+                if (options.MaxRetryCount > 0)
+                {
+                    npgsql.EnableRetryOnFailure(options.MaxRetryCount, options.MaxRetryDelay, errorCodesToAdd: null);
+                }
+            })
+            .UseLiftSysSessionsAuthorization(services.GetRequiredService<ISessionActorAccessor>(), authorization =>
+            {
+                authorization.ClaimsScope = options.ClaimsScope;
+                authorization.ServiceRoleOnly = options.ServiceRoleOnly;
+            });
+    }
+
+    /// <summary>Marks a collection in which the library's services are already registered.</summary>
+    private sealed class LiftSysSessionsMarker;
+}

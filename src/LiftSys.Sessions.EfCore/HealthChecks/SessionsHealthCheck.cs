@@ -1,0 +1,162 @@
+using LiftSys.Sessions.EfCore.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace LiftSys.Sessions.EfCore.HealthChecks;
+
+/// <summary>
+/// Reports whether LiftSys.Sessions can serve requests safely: PostgreSQL answers, every migration of this version is
+/// applied, row-level security is enabled on the four tables, and the application's login role does not skip it.
+/// </summary>
+internal sealed class SessionsHealthCheck(
+    SessionsDataSource dataSource, IDbContextFactory<SessionsDbContext> contexts, IOptions<LiftSysSessionsOptions> options) : IHealthCheck
+{
+    private static readonly string[] Tables = ["sessions", "session_revisions", "session_drafts", "hole_resolutions"];
+
+    private const string LoginAndRlsSql = """
+        SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+               coalesce((SELECT pg_has_role(session_user, t.relowner, 'USAGE') FROM pg_class t WHERE t.oid = to_regclass('sessions')), false),
+               (SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname), '{}') FROM pg_class c
+                WHERE c.oid = ANY (ARRAY[to_regclass('sessions'), to_regclass('session_revisions'),
+                                         to_regclass('session_drafts'), to_regclass('hole_resolutions')]) AND c.relrowsecurity),
+               to_regclass('__liftsys_sessions_migrations') IS NOT NULL
+        FROM pg_roles r WHERE r.rolname = session_user
+        """;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var data = new Dictionary<string, object>();
+        try
+        {
+            var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    return await CheckAsync(connection, context.Registration.FailureStatus, data, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL could not be reached or queried.", ex, data);
+        }
+    }
+
+    private async Task<HealthCheckResult> CheckAsync(
+        NpgsqlConnection connection, HealthStatus failureStatus, Dictionary<string, object> data, CancellationToken cancellationToken)
+    {
+        string login;
+        var unsafeReasons = new List<string>();
+        string[] rlsTables;
+        bool historyExists;
+        var command = new NpgsqlCommand(LoginAndRlsSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                login = reader.GetString(0);
+                if (reader.GetBoolean(1))
+                {
+                    unsafeReasons.Add("superuser");
+                }
+
+                if (reader.GetBoolean(2))
+                {
+                    unsafeReasons.Add("BYPASSRLS");
+                }
+
+                if (reader.GetBoolean(3))
+                {
+                    unsafeReasons.Add("owner of the session tables");
+                }
+
+                rlsTables = reader.GetFieldValue<string[]>(4);
+                historyExists = reader.GetBoolean(5);
+            }
+        }
+
+        data["login_role"] = login;
+        data["rls_enabled_tables"] = rlsTables;
+        if (unsafeReasons.Count > 0 && !options.Value.ServiceRoleOnly)
+        {
+            data["login_role_unsafe"] = unsafeReasons;
+            return new HealthCheckResult(
+                failureStatus,
+                $"The login role '{login}' skips row-level security ({string.Join(", ", unsafeReasons)}); user operations are refused.", data: data);
+        }
+
+        var known = GetKnownMigrations();
+        IReadOnlyList<string> applied;
+        try
+        {
+            applied = historyExists ? await ReadAppliedMigrationsAsync(connection, unsafeReasons.Count > 0, cancellationToken).ConfigureAwait(false) : [];
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // Migration 005 grants service_role read access to the history; before it, the history cannot be read.
+            return new HealthCheckResult(
+                failureStatus,
+                $"LiftSys.Sessions migrations are not applied: the migration history is not readable by service_role, which "
+                + $"{known.FirstOrDefault(m => m.EndsWith("_CreateRlsPolicies", StringComparison.Ordinal)) ?? "migration 005"} grants.",
+                ex,
+                data);
+        }
+
+        var pending = known.Except(applied, StringComparer.Ordinal).ToArray();
+        data["applied_migrations"] = applied.Count;
+        data["pending_migrations"] = pending;
+        if (pending.Length > 0)
+        {
+            return new HealthCheckResult(
+                failureStatus, $"{pending.Length} LiftSys.Sessions migration(s) are not applied: {string.Join(", ", pending)}.", data: data);
+        }
+
+        var missingRls = Tables.Except(rlsTables, StringComparer.Ordinal).ToArray();
+        if (missingRls.Length > 0)
+        {
+            return new HealthCheckResult(failureStatus, $"Row-level security is off on {string.Join(", ", missingRls)}.", data: data);
+        }
+
+        return HealthCheckResult.Healthy("PostgreSQL reachable, migrations applied, row-level security on, login role safe.", data);
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadAppliedMigrationsAsync(NpgsqlConnection connection, bool privilegedLogin, CancellationToken cancellationToken)
+    {
+        // The history table is readable by the service role only; a privileged login (ServiceRoleOnly) reads it as itself.
+        var sql = (privilegedLogin ? string.Empty : "SELECT set_config('role', 'service_role', true);")
+            + $"SELECT \"MigrationId\" FROM {SessionsDbContext.MigrationsHistoryTable}";
+        var command = new NpgsqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var applied = new List<string>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!privilegedLogin)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    applied.Add(reader.GetString(0));
+                }
+            }
+
+            return applied;
+        }
+    }
+
+    private string[] GetKnownMigrations()
+    {
+        using var context = contexts.CreateDbContext();
+        return context.Database.GetMigrations().ToArray();
+    }
+}
