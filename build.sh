@@ -12,6 +12,8 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 solution="LiftSys.Sessions.sln"
 configuration="Release"
 postgres_package="postgresql-15"
+pgbouncer_package="pgbouncer"
+pgbouncer_binary="/usr/sbin/pgbouncer"
 
 usage() {
     cat <<USAGE
@@ -19,14 +21,14 @@ Usage: ./build.sh <command>
 
 Commands:
   test     Build $solution ($configuration) and run every test project against PostgreSQL 15.
-           Installs $postgres_package first when its binaries are missing (as root), and ends with
-           one line: "N passed, M failed[, K skipped]".
+           Installs $postgres_package and $pgbouncer_package first when they are missing (as root), and ends
+           with one line: "N passed, M failed[, K skipped]".
   sample   Start a throwaway local PostgreSQL 15, create a database owned by a non-superuser role,
            apply the migrations with the liftsys-sessions CLI, show what they created, and stop the server.
 
 Environment:
   LIFTSYS_TEST_POSTGRES   Superuser connection string of an existing server; the tests then use it
-                          instead of starting a throwaway cluster (and nothing is installed).
+                          instead of starting a throwaway cluster (and only $pgbouncer_package is installed).
 USAGE
 }
 
@@ -41,23 +43,38 @@ postgres_binaries_present() {
     command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1
 }
 
+# ensure_postgres [--local]: installs what the tests need (or, with --local, what `sample` needs) when it is missing.
 ensure_postgres() {
+    local missing=()
+    # The tests run PgBouncer (transaction mode) on this machine in front of whichever server they use, so it is
+    # needed with LIFTSYS_TEST_POSTGRES too; `sample` (--local) does not use it.
+    if [[ "${1:-}" != "--local" && ! -x "$pgbouncer_binary" ]]; then
+        missing+=("$pgbouncer_package")
+    fi
     if [[ "${1:-}" != "--local" && -n "${LIFTSYS_TEST_POSTGRES:-}" ]]; then
         echo "Using the server in LIFTSYS_TEST_POSTGRES; no local PostgreSQL needed."
-        return 0
+    elif ! postgres_binaries_present; then
+        missing+=("$postgres_package")
     fi
-    if postgres_binaries_present; then
+    if [[ "${#missing[@]}" -eq 0 ]]; then
         return 0
     fi
     if [[ "$(id -u)" -ne 0 ]]; then
-        echo "PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) are missing." >&2
-        echo "Install them as root:  apt-get update && apt-get install -y $postgres_package" >&2
-        echo "or set LIFTSYS_TEST_POSTGRES to a superuser connection string of an existing server." >&2
+        if [[ " ${missing[*]} " == *" $postgres_package "* ]]; then
+            echo "PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) are missing." >&2
+        fi
+        if [[ " ${missing[*]} " == *" $pgbouncer_package "* ]]; then
+            echo "PgBouncer ($pgbouncer_binary) is missing; the tests run it in front of the test server." >&2
+        fi
+        echo "Install as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+        if [[ " ${missing[*]} " == *" $postgres_package "* ]]; then
+            echo "or set LIFTSYS_TEST_POSTGRES to a superuser connection string of an existing server." >&2
+        fi
         exit 1
     fi
-    echo "Installing $postgres_package ..."
+    echo "Installing ${missing[*]} ..."
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y "$postgres_package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 }
 
 # trx_counter NAME COUNTERS_ELEMENT: the value of one attribute of a TRX <Counters> element, 0 when absent.

@@ -93,4 +93,7 @@ public sealed class HoleResolution
         JsonElement resolvedValue,
         HoleResolutionDetails? details = null)
         => new(sessionId, holeId, holeType, method, resolvedValue, details ?? new HoleResolutionDetails());
+
+    /// <summary>Sets <c>created_at</c>, as the database's default does on insert.</summary>
+    internal void StampCreated(DateTimeOffset createdAt) => CreatedAt = createdAt;
 }

@@ -148,6 +148,40 @@ public sealed class Session
         FinalizedAt = utc;
     }
 
+    /// <summary>Returns a detached copy, for a store that must not hand out the instance it keeps.</summary>
+    internal Session Copy() => (Session)MemberwiseClone();
+
+    /// <summary>Sets the times the database sets on insert: <c>created_at</c> and <c>updated_at</c> alike.</summary>
+    internal void StampCreated(DateTimeOffset createdAt)
+    {
+        CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+    }
+
+    /// <summary>Sets <c>updated_at</c>, as the database's update trigger does.</summary>
+    internal void StampUpdated(DateTimeOffset updatedAt) => UpdatedAt = updatedAt;
+
+    /// <summary>Sets the counters the database's triggers keep.</summary>
+    internal void SetChildCounts(int revisionCount, int draftCount, int holeCount)
+    {
+        RevisionCount = revisionCount;
+        DraftCount = draftCount;
+        HoleCount = holeCount;
+    }
+
+    /// <summary>
+    /// Takes the columns a caller may change through the public methods (status, finalized time, current IR and code,
+    /// metadata) from <paramref name="changed"/>; identity, origin, counters and times stay as they are.
+    /// </summary>
+    internal void ApplyEditableState(Session changed)
+    {
+        Status = changed.Status;
+        FinalizedAt = changed.FinalizedAt;
+        CurrentIr = changed.CurrentIr;
+        CurrentCode = changed.CurrentCode;
+        Metadata = changed.Metadata;
+    }
+
     private void EnsureNotFinalized(string field)
     {
         if (Status == SessionStatus.Finalized)

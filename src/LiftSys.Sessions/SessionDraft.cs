@@ -109,4 +109,7 @@ public sealed class SessionDraft
     public static SessionDraft Create(
         Guid sessionId, int draftNumber, DraftSource source, string codeContent, SessionDraftDetails? details = null)
         => new(sessionId, draftNumber, source, codeContent, details ?? new SessionDraftDetails());
+
+    /// <summary>Sets <c>created_at</c>, as the database's default does on insert.</summary>
+    internal void StampCreated(DateTimeOffset createdAt) => CreatedAt = createdAt;
 }

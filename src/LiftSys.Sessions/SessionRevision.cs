@@ -92,4 +92,15 @@ public sealed class SessionRevision
         string? changeSummary = null,
         JsonElement? metadata = null)
         => new(sessionId, revisionNumber, source, irContent, validationResult, changedFields, changeSummary, metadata);
+
+    /// <summary>Sets <c>created_at</c>, as the database's default does on insert.</summary>
+    internal void StampCreated(DateTimeOffset createdAt) => CreatedAt = createdAt;
+
+    /// <summary>Returns a detached copy (with its own <see cref="ChangedFields"/> list), for a store that must not hand out the instance it keeps.</summary>
+    internal SessionRevision Copy()
+    {
+        var copy = (SessionRevision)MemberwiseClone();
+        copy.ChangedFields = ChangedFields?.ToArray();
+        return copy;
+    }
 }

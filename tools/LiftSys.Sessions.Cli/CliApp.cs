@@ -32,6 +32,7 @@ internal static class CliApp
         root.Subcommands.Add(new ScriptCommand(environment));
         root.Subcommands.Add(new MigrateCommand(environment));
         root.Subcommands.Add(new ListCommand(environment));
+        root.Subcommands.Add(new ExportSupabaseCommand(environment));
 
         var parseResult = root.Parse(args);
         var invocation = new InvocationConfiguration

@@ -4,7 +4,7 @@ using Npgsql;
 namespace LiftSys.Sessions.EfCore.DependencyInjection;
 
 /// <summary>Validates <see cref="LiftSysSessionsOptions"/> at start-up, naming each bad setting.</summary>
-internal sealed class LiftSysSessionsOptionsValidator : IValidateOptions<LiftSysSessionsOptions>
+internal sealed class LiftSysSessionsOptionsValidator(SessionStorageState state) : IValidateOptions<LiftSysSessionsOptions>
 {
     public ValidateOptionsResult Validate(string? name, LiftSysSessionsOptions options)
     {
@@ -13,7 +13,11 @@ internal sealed class LiftSysSessionsOptionsValidator : IValidateOptions<LiftSys
 
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            failures.Add($"{nameof(LiftSysSessionsOptions.ConnectionString)} is required.");
+            // Only an in-memory host may go without one.
+            if (!state.InMemoryOnly)
+            {
+                failures.Add($"{nameof(LiftSysSessionsOptions.ConnectionString)} is required (unless UseInMemoryStore() is called).");
+            }
         }
         else
         {

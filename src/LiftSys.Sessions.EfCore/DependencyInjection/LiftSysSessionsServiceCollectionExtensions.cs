@@ -1,10 +1,15 @@
 using LiftSys.Sessions.EfCore.DependencyInjection;
+using LiftSys.Sessions.EfCore.Diagnostics;
+using LiftSys.Sessions.EfCore.Store;
+using LiftSys.Sessions.InMemory;
 using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LiftSys.Sessions.EfCore;
@@ -15,7 +20,8 @@ public static class LiftSysSessionsServiceCollectionExtensions
     /// <summary>
     /// Registers LiftSys.Sessions with options set in code: the options (validated on start), the library's own
     /// connection pool, a pooled <see cref="SessionsDbContext"/> that acts as the current <see cref="ISessionActorAccessor"/>
-    /// under row-level security, and the session store. Calling it again only adds the option settings.
+    /// under row-level security, and <see cref="ISessionStore"/> (PostgreSQL, with metrics, traces and logs). Calling it
+    /// again only adds the option settings.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Sets the <see cref="LiftSysSessionsOptions"/>.</param>
@@ -54,6 +60,9 @@ public static class LiftSysSessionsServiceCollectionExtensions
         }
 
         services.AddSingleton<LiftSysSessionsMarker>();
+        services.AddSingleton(new SessionStorageState());
+        services.AddMetrics();
+        services.TryAddSingleton<SessionsMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiftSysSessionsOptions>, LiftSysSessionsOptionsValidator>());
         services.TryAddSingleton<ISessionActorAccessor>(AmbientSessionActorAccessor.Instance);
         services.TryAddSingleton(TimeProvider.System);
@@ -63,7 +72,27 @@ public static class LiftSysSessionsServiceCollectionExtensions
         // accessor is a singleton that reads the current actor each time a connection opens or a transaction starts.
         services.AddPooledDbContextFactory<SessionsDbContext>(ConfigureContext);
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<SessionsDbContext>>().CreateDbContext());
+
+        services.TryAddSingleton(sp => new EfCoreSessionStore(
+            sp.GetRequiredService<IDbContextFactory<SessionsDbContext>>(), sp.GetRequiredService<ISessionActorAccessor>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new InMemorySessionStore(sp.GetRequiredService<ISessionActorAccessor>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(CreateStore);
         return builder;
+    }
+
+    private static ISessionStore CreateStore(IServiceProvider services)
+    {
+        var state = services.GetRequiredService<SessionStorageState>();
+        var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var memory = services.GetRequiredService<InMemorySessionStore>();
+        var (store, name) = state switch
+        {
+            { InMemoryOnly: true } => ((ISessionStore)memory, "memory"),
+            { FallbackEnabled: true } => (new FallbackSessionStore(
+                services.GetRequiredService<EfCoreSessionStore>(), memory, state, loggers.CreateLogger("LiftSys.Sessions.Fallback")), "postgresql_with_fallback"),
+            _ => (services.GetRequiredService<EfCoreSessionStore>(), "postgresql"),
+        };
+        return new InstrumentedSessionStore(store, name, services.GetRequiredService<SessionsMetrics>(), loggers.CreateLogger("LiftSys.Sessions.Store"));
     }
 
     private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder builder)

@@ -1,5 +1,6 @@
 using LiftSys.Sessions.EfCore.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,8 +11,7 @@ namespace LiftSys.Sessions.EfCore.HealthChecks;
 /// Reports whether LiftSys.Sessions can serve requests safely: PostgreSQL answers, every migration of this version is
 /// applied, row-level security is enabled on the four tables, and the application's login role does not skip it.
 /// </summary>
-internal sealed class SessionsHealthCheck(
-    SessionsDataSource dataSource, IDbContextFactory<SessionsDbContext> contexts, IOptions<LiftSysSessionsOptions> options) : IHealthCheck
+internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<LiftSysSessionsOptions> options, SessionStorageState storage) : IHealthCheck
 {
     private static readonly string[] Tables = ["sessions", "session_revisions", "session_drafts", "hole_resolutions"];
 
@@ -29,9 +29,25 @@ internal sealed class SessionsHealthCheck(
     {
         ArgumentNullException.ThrowIfNull(context);
         var data = new Dictionary<string, object>();
+
+        // Serving from memory works, but loses every session on restart: never Healthy, never Unhealthy.
+        if (storage.InMemoryOnly)
+        {
+            return HealthCheckResult.Degraded("Sessions are kept in memory (UseInMemoryStore): they are lost when the process stops.");
+        }
+
+        if (storage.FallbackReason is { } reason)
+        {
+            data["fallback_reason"] = reason;
+            return HealthCheckResult.Degraded(
+                "PostgreSQL was unreachable, so sessions are served from memory until restart and lost when the process stops.", data: data);
+        }
+
         try
         {
-            var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            // Resolved only now: a host serving from memory may have no connection string at all.
+            var dataSource = services.GetRequiredService<SessionsDataSource>().DataSource;
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +172,7 @@ internal sealed class SessionsHealthCheck(
 
     private string[] GetKnownMigrations()
     {
-        using var context = contexts.CreateDbContext();
+        using var context = services.GetRequiredService<IDbContextFactory<SessionsDbContext>>().CreateDbContext();
         return context.Database.GetMigrations().ToArray();
     }
 }

@@ -24,6 +24,248 @@ namespace LiftSys.Sessions.EfCore.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("LiftSys.Sessions.EfCore.ReadModels.DraftValidationStats", b =>
+                {
+                    b.Property<long>("AstValidCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ast_valid_count");
+
+                    b.Property<decimal?>("AstValidPercent")
+                        .HasColumnType("numeric")
+                        .HasColumnName("ast_valid_percent");
+
+                    b.Property<decimal?>("AvgGenerationTimeMs")
+                        .HasColumnType("numeric")
+                        .HasColumnName("avg_generation_time_ms");
+
+                    b.Property<decimal?>("AvgValidationTimeMs")
+                        .HasColumnType("numeric")
+                        .HasColumnName("avg_validation_time_ms");
+
+                    b.Property<long>("FullyValidCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fully_valid_count");
+
+                    b.Property<decimal?>("FullyValidPercent")
+                        .HasColumnType("numeric")
+                        .HasColumnName("fully_valid_percent");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<long>("SyntaxValidCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("syntax_valid_count");
+
+                    b.Property<decimal?>("SyntaxValidPercent")
+                        .HasColumnType("numeric")
+                        .HasColumnName("syntax_valid_percent");
+
+                    b.Property<long>("TotalDrafts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_drafts");
+
+                    b.Property<decimal>("TotalLlmCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("total_llm_cost_usd");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("draft_validation_stats", (string)null);
+                });
+
+            modelBuilder.Entity("LiftSys.Sessions.EfCore.ReadModels.RecentActivity", b =>
+                {
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("draft_id");
+
+                    b.Property<JsonElement>("EventData")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("event_data");
+
+                    b.Property<DateTimeOffset>("EventTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_time");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_type");
+
+                    b.Property<Guid?>("ResolutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolution_id");
+
+                    b.Property<Guid?>("RevisionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revision_id");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("recent_activity", (string)null);
+                });
+
+            modelBuilder.Entity("LiftSys.Sessions.EfCore.ReadModels.SessionSummary", b =>
+                {
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DraftCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("draft_count");
+
+                    b.Property<DateTimeOffset?>("FinalizedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finalized_at");
+
+                    b.Property<int>("HoleCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("hole_count");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("LatestDraftNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("latest_draft_number");
+
+                    b.Property<bool?>("LatestDraftValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("latest_draft_valid");
+
+                    b.Property<int?>("LatestRevisionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("latest_revision_number");
+
+                    b.Property<int>("RevisionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision_count");
+
+                    b.Property<decimal>("SessionDurationSeconds")
+                        .HasColumnType("numeric")
+                        .HasColumnName("session_duration_seconds");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<decimal?>("TimeToFinalizationSeconds")
+                        .HasColumnType("numeric")
+                        .HasColumnName("time_to_finalization_seconds");
+
+                    b.Property<long>("TotalGenerationTimeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_generation_time_ms");
+
+                    b.Property<decimal>("TotalLlmCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("total_llm_cost_usd");
+
+                    b.Property<long>("TotalLlmTokensUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_llm_tokens_used");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("session_summary", (string)null);
+                });
+
+            modelBuilder.Entity("LiftSys.Sessions.EfCore.ReadModels.UserAnalytics", b =>
+                {
+                    b.Property<long>("ActiveSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("active_sessions");
+
+                    b.Property<decimal>("AvgDraftsPerSession")
+                        .HasColumnType("numeric")
+                        .HasColumnName("avg_drafts_per_session");
+
+                    b.Property<decimal>("AvgRevisionsPerSession")
+                        .HasColumnType("numeric")
+                        .HasColumnName("avg_revisions_per_session");
+
+                    b.Property<decimal?>("AvgTimeToFinalizationSeconds")
+                        .HasColumnType("numeric")
+                        .HasColumnName("avg_time_to_finalization_seconds");
+
+                    b.Property<long>("ErrorSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("error_sessions");
+
+                    b.Property<long>("FinalizedSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finalized_sessions");
+
+                    b.Property<DateTimeOffset>("FirstSessionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_session_at");
+
+                    b.Property<DateTimeOffset>("LastSessionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_session_at");
+
+                    b.Property<long>("PausedSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paused_sessions");
+
+                    b.Property<long>("TotalDrafts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_drafts");
+
+                    b.Property<decimal>("TotalLlmCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("total_llm_cost_usd");
+
+                    b.Property<long>("TotalLlmTokensUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_llm_tokens_used");
+
+                    b.Property<long>("TotalRevisions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_revisions");
+
+                    b.Property<long>("TotalSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_sessions");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("user_analytics", (string)null);
+                });
             modelBuilder.Entity("LiftSys.Sessions.HoleResolution", b =>
                 {
                     b.Property<Guid>("Id")

@@ -130,7 +130,7 @@ public sealed class RoundTripTests
         Assert.Multiple(() =>
         {
             Assert.That((s.Status, s.Source, s.Metadata), Is.EqualTo((SessionStatus.Active, SessionSource.Prompt, (JsonElement?)null)));
-            Assert.That((s.RevisionCount, s.DraftCount, s.HoleCount), Is.EqualTo((0, 0, 0)));
+            Assert.That((s.RevisionCount, s.DraftCount, s.HoleCount), Is.EqualTo((1, 1, 0)), "kept by the triggers for rows any client writes");
             Assert.That(r.ChangedFields, Is.Null);
             Assert.That(r.Metadata!.Value.GetRawText(), Is.EqualTo("{}"));
             Assert.That((d.Language, d.SyntaxValid, d.AstValid), Is.EqualTo(("python", false, false)));

@@ -1,0 +1,156 @@
+namespace LiftSys.Sessions.TestSupport.Contracts;
+
+public abstract partial class SessionStoreContractTests
+{
+    [Test]
+    public async Task Finalize_activeSession_setsStatusAndFinalizedAtFromTheClock()
+    {
+        // Arrange
+        var session = await GivenSessionAsync(UserA);
+        Time.Advance(TimeSpan.FromHours(1));
+
+        // Act
+        var finalized = await Store.FinalizeAsync(session.Id);
+
+        // Assert
+        var stored = (await Store.GetAsync(session.Id))!.Session;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finalized.Status, Is.EqualTo(SessionStatus.Finalized));
+            Assert.That(finalized.FinalizedAt, Is.EqualTo(Time.GetUtcNow()));
+            Assert.That(stored.Status, Is.EqualTo(SessionStatus.Finalized));
+            Assert.That(stored.FinalizedAt, Is.EqualTo(Time.GetUtcNow()));
+            Assert.That(stored.UpdatedAt, Is.GreaterThan(session.UpdatedAt));
+        });
+    }
+
+    [TestCase(SessionStatus.Active, SessionTransition.Pause, SessionStatus.Paused)]
+    [TestCase(SessionStatus.Paused, SessionTransition.Resume, SessionStatus.Active)]
+    [TestCase(SessionStatus.Paused, SessionTransition.Finalize, SessionStatus.Finalized)]
+    [TestCase(SessionStatus.Active, SessionTransition.MarkError, SessionStatus.Error)]
+    [TestCase(SessionStatus.Paused, SessionTransition.MarkError, SessionStatus.Error)]
+    public async Task Transition_allowed_movesTheStoredSession(SessionStatus from, SessionTransition transition, SessionStatus expected)
+    {
+        // Arrange
+        var session = await GivenSessionInStatusAsync(UserA, from);
+
+        // Act
+        var returned = await RunAsync(transition, session.Id);
+
+        // Assert
+        var stored = (await Store.GetAsync(session.Id))!.Session;
+        Assert.Multiple(() =>
+        {
+            Assert.That(returned.Status, Is.EqualTo(expected));
+            Assert.That(stored.Status, Is.EqualTo(expected));
+            Assert.That(stored.UpdatedAt, Is.EqualTo(returned.UpdatedAt));
+        });
+    }
+
+    [TestCase(SessionStatus.Active, SessionTransition.Resume)]
+    [TestCase(SessionStatus.Paused, SessionTransition.Pause)]
+    [TestCase(SessionStatus.Error, SessionTransition.Pause)]
+    [TestCase(SessionStatus.Error, SessionTransition.Resume)]
+    [TestCase(SessionStatus.Error, SessionTransition.Finalize)]
+    [TestCase(SessionStatus.Error, SessionTransition.MarkError)]
+    [TestCase(SessionStatus.Finalized, SessionTransition.Pause)]
+    [TestCase(SessionStatus.Finalized, SessionTransition.Resume)]
+    [TestCase(SessionStatus.Finalized, SessionTransition.Finalize)]
+    [TestCase(SessionStatus.Finalized, SessionTransition.MarkError)]
+    public async Task Transition_notAllowed_throwsStatusTransitionAndWritesNothing(SessionStatus from, SessionTransition transition)
+    {
+        // Arrange
+        var session = await GivenSessionInStatusAsync(UserA, from);
+        var before = await StateAsync(session.Id);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<SessionValidationException>(() => RunAsync(transition, session.Id));
+
+        // Assert
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((ex!.Field, ex.Rule), Is.EqualTo(("status", ValidationRule.StatusTransition)));
+            Assert.That(await StateAsync(session.Id), Is.EqualTo(before));
+        });
+    }
+
+    [TestCaseSource(nameof(HistoryWrites))]
+    public async Task HistoryWrite_finalizedSession_throwsStatusTransitionAndWritesNothing(StoreOperation write)
+    {
+        // Arrange
+        var session = await GivenSessionWithHistoryAsync(UserA);
+        await Store.FinalizeAsync(session.Id);
+        var before = await StateAsync(session.Id);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<SessionValidationException>(() => write.Run(Store, session));
+
+        // Assert
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((ex!.Field, ex.Rule), Is.EqualTo(("status", ValidationRule.StatusTransition)));
+            Assert.That(await StateAsync(session.Id), Is.EqualTo(before));
+        });
+    }
+
+    [TestCaseSource(nameof(HistoryWrites))]
+    public async Task HistoryWrite_pausedSession_isRecorded(StoreOperation write)
+    {
+        // Arrange
+        var session = await GivenSessionWithHistoryAsync(UserA);
+        await Store.PauseAsync(session.Id);
+        var before = await CountStoredRowsAsync();
+
+        // Act
+        await write.Run(Store, session);
+
+        // Assert
+        var after = await CountStoredRowsAsync();
+        Assert.That(after.Revisions + after.Drafts + after.HoleResolutions, Is.EqualTo(before.Revisions + before.Drafts + before.HoleResolutions + 1));
+    }
+
+    [Test]
+    public async Task Delete_finalizedSession_deletesIt()
+    {
+        // Arrange
+        var session = await GivenSessionWithHistoryAsync(UserA);
+        await Store.FinalizeAsync(session.Id);
+
+        // Act
+        await Store.DeleteAsync(session.Id);
+
+        // Assert
+        Assert.That(await Store.GetAsync(session.Id), Is.Null);
+    }
+
+    /// <summary>The writes that add to a session's history.</summary>
+    /// <returns>The operations, named.</returns>
+    public static IEnumerable<StoreOperation> HistoryWrites() =>
+        Writes().Where(write => write.Name is "AppendRevision" or "AddDraft" or "ResolveHole" or "RollbackToRevision");
+
+    /// <summary>Creates a session of <paramref name="owner"/> and moves it to <paramref name="status"/>.</summary>
+    /// <param name="owner">The owner, who stays the acting user.</param>
+    /// <param name="status">The status to reach.</param>
+    /// <returns>The session as stored.</returns>
+    protected async Task<Session> GivenSessionInStatusAsync(Guid owner, SessionStatus status)
+    {
+        var session = await GivenSessionAsync(owner);
+        return status switch
+        {
+            SessionStatus.Active => session,
+            SessionStatus.Paused => await Store.PauseAsync(session.Id),
+            SessionStatus.Finalized => await Store.FinalizeAsync(session.Id),
+            SessionStatus.Error => await Store.MarkErrorAsync(session.Id),
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
+    }
+
+    private Task<Session> RunAsync(SessionTransition transition, Guid sessionId) => transition switch
+    {
+        SessionTransition.Pause => Store.PauseAsync(sessionId),
+        SessionTransition.Resume => Store.ResumeAsync(sessionId),
+        SessionTransition.Finalize => Store.FinalizeAsync(sessionId),
+        SessionTransition.MarkError => Store.MarkErrorAsync(sessionId),
+        _ => throw new ArgumentOutOfRangeException(nameof(transition), transition, null),
+    };
+}
