@@ -45,10 +45,11 @@ public sealed class RoundTripCounter : IDisposable
 
     private void OnStopped(Activity activity)
     {
-        // Physical connection opens are traced too (operation name "CONNECT …"); they are not commands.
-        if (activity.GetTagItem("db.query.text") is string text && Equals(activity.GetTagItem("db.namespace"), Database))
+        // Physical connection opens are traced too (operation name "CONNECT …"); they are not commands. A batch is one
+        // activity (one round trip) whatever it holds.
+        if (Equals(activity.GetTagItem("db.namespace"), Database) && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal))
         {
-            commands.Enqueue(text);
+            commands.Enqueue(activity.GetTagItem("db.query.text") as string ?? $"<{activity.DisplayName}>");
         }
     }
 }

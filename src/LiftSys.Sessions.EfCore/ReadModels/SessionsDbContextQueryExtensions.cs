@@ -52,9 +52,9 @@ public static class SessionsDbContextQueryExtensions
     }
 
     /// <summary>
-    /// Queries a session's activity timeline from <c>recent_activity</c>, oldest event first. Events of one transaction
-    /// share a time; among them the session comes before its revisions, drafts and resolutions, and rows of one kind
-    /// follow their ids (which the library generates in creation order).
+    /// Queries a session's activity timeline from <c>recent_activity</c>, oldest event first. Events written in one
+    /// transaction share a time; among them the session comes first, then revisions, drafts and resolutions, and events
+    /// of one kind follow the created rows' ids, so the order is stable from one query to the next.
     /// </summary>
     /// <param name="context">The context.</param>
     /// <param name="sessionId">The session.</param>

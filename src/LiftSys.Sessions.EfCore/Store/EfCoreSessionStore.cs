@@ -558,6 +558,10 @@ public sealed class EfCoreSessionStore : ISessionStore
                         async ct =>
                         {
                             context.ChangeTracker.Clear();
+
+                            // The operation's transaction is the unit of failure, so EF's savepoint around SaveChanges
+                            // inside it would only cost two round trips (SAVEPOINT and RELEASE) per write.
+                            context.Database.AutoSavepointsEnabled = false;
                             var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                             await using (transaction.ConfigureAwait(false))
                             {

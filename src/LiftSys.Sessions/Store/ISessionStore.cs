@@ -244,8 +244,9 @@ public interface ISessionStore
     /// <summary>
     /// Completes an active or paused session (<see cref="Session.MarkFinalized"/>): sets its status to
     /// <see cref="SessionStatus.Finalized"/> and <see cref="Session.FinalizedAt"/> to the store's
-    /// <see cref="TimeProvider"/> now, truncated to microseconds. A finalized session takes no new revision, draft or
-    /// hole resolution.
+    /// <see cref="TimeProvider"/> now, truncated to microseconds, or to <see cref="Session.CreatedAt"/> when that clock
+    /// is behind the database's (a finalized time never precedes the creation). A finalized session takes no new
+    /// revision, draft or hole resolution.
     /// </summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -110,7 +110,7 @@ public sealed class ViewRowLevelSecurityTests
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
         await using var context = new SessionsDbContext(new DbContextOptionsBuilder<SessionsDbContext>()
             .UseNpgsql(database.Server.AppConnectionString(database.Name))
-            .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, _ => { })
+            .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance)
             .Options);
 
         var summaries = await context.SessionSummaries.ToListAsync();
