@@ -5,7 +5,7 @@ public class CliAppTests
     [TestCase]
     [TestCase("frobnicate")]
     [TestCase("script", "--no-such-option")]
-    public async Task RunAsync_badUsage_exitsWithUsageCode(params string[] args)
+    public async Task RunAsync_bad_usage_exits_with_usage_code(params string[] args)
     {
         // Arrange: the arguments above.
 
@@ -21,7 +21,7 @@ public class CliAppTests
     }
 
     [Test]
-    public async Task RunAsync_help_listsTheCommands()
+    public async Task RunAsync_help_lists_the_commands()
     {
         // Arrange
         string[] args = ["--help"];

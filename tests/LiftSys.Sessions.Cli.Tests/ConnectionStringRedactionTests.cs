@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.Cli.Tests;
 public class ConnectionStringRedactionTests
 {
     [Test]
-    public void MaskPassword_withPassword_replacesOnlyThePassword()
+    public void MaskPassword_with_password_replaces_only_the_password()
     {
         // Arrange
         const string connectionString = "Host=db.example;Username=app;Password=hunter2";
@@ -21,7 +21,7 @@ public class ConnectionStringRedactionTests
     }
 
     [Test]
-    public void MaskPassword_withoutPassword_addsNone()
+    public void MaskPassword_without_password_adds_none()
     {
         // Arrange
         const string connectionString = "Host=db.example;Username=app";
@@ -34,7 +34,7 @@ public class ConnectionStringRedactionTests
     }
 
     [Test]
-    public void TryGetPassword_malformedConnectionString_returnsNull()
+    public void TryGetPassword_malformed_connection_string_returns_null()
     {
         // Arrange
         const string connectionString = "Host=db.example;NoSuchKeyword=1;Password=hunter2";

@@ -21,7 +21,7 @@ public partial class ExportSupabaseCommandTests
     public void DeleteScratchDirectory() => Directory.Delete(scratchDirectory, recursive: true);
 
     [Test]
-    public async Task ExportSupabase_always_writesOneSupabaseNamedFilePerMigrationInOrder()
+    public async Task ExportSupabase_always_writes_one_supabase_named_file_per_migration_in_order()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -44,7 +44,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_eachFile_holdsOnlyItsOwnMigrationAndRecordsIt()
+    public async Task ExportSupabase_each_file_holds_only_its_own_migration_and_records_it()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -79,7 +79,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_firstFileOnly_createsTheHistoryTable()
+    public async Task ExportSupabase_first_file_only_creates_the_history_table()
     {
         // Arrange
         Assume.That(KnownMigrations.Ids(), Is.Not.Empty, "no migrations have been written yet");
@@ -102,7 +102,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_existingFiles_overwritesSameNamesAndLeavesOthersAlone()
+    public async Task ExportSupabase_existing_files_overwrites_same_names_and_leaves_others_alone()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -126,7 +126,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_twice_writesTheSameBytes()
+    public async Task ExportSupabase_twice_writes_the_same_bytes()
     {
         // Arrange
         var first = Path.Combine(scratchDirectory, "first");
@@ -149,7 +149,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_missingDirectory_createsItAndSaysWhere()
+    public async Task ExportSupabase_missing_directory_creates_it_and_says_where()
     {
         // Arrange
         var nested = Path.Combine(scratchDirectory, "app", "supabase", "migrations");
@@ -167,7 +167,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_help_namesTheSupabaseCliDirectoryAsDefault()
+    public async Task ExportSupabase_help_names_the_supabase_cli_directory_as_default()
     {
         // Arrange
         string[] args = ["export-supabase", "--help"];
@@ -184,7 +184,7 @@ public partial class ExportSupabaseCommandTests
     }
 
     [Test]
-    public async Task ExportSupabase_filesAppliedLikeTheSupabaseCli_createTheSchemaThatListReportsApplied()
+    public async Task ExportSupabase_files_applied_like_the_supabase_cli_create_the_schema_that_list_reports_applied()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();

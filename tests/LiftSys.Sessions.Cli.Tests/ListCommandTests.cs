@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.Cli.Tests;
 public class ListCommandTests
 {
     [Test]
-    public async Task List_unreachableServer_failsWithOneLineThatHidesThePassword()
+    public async Task List_unreachable_server_fails_with_one_line_that_hides_the_password()
     {
         // Arrange
         const string password = "list-Secret-42";
@@ -22,7 +22,7 @@ public class ListCommandTests
     }
 
     [Test]
-    public async Task List_noConnectionAnywhere_isAUsageError()
+    public async Task List_no_connection_anywhere_is_a_usage_error()
     {
         // Arrange
         string[] args = ["list"];

@@ -9,7 +9,7 @@ public class MigrateCommandDatabaseTests
     private static readonly string[] SchemaTables = ["sessions", "session_revisions", "session_drafts", "hole_resolutions"];
 
     [Test]
-    public async Task Migrate_emptyDatabase_appliesEveryMigrationAndListReportsEachApplied()
+    public async Task Migrate_empty_database_applies_every_migration_and_list_reports_each_applied()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -47,7 +47,7 @@ public class MigrateCommandDatabaseTests
     }
 
     [Test]
-    public async Task Migrate_databaseAlreadyUpToDate_runsNothing()
+    public async Task Migrate_database_already_up_to_date_runs_nothing()
     {
         // Arrange
         await using var database = await TestDatabase.CreateAsync(migrated: false);

@@ -9,7 +9,7 @@ public class MigrateCommandTests
         $"Host=127.0.0.1;Port=1;Timeout=2;Database=liftsys;Username=migrator;Password={Password}";
 
     [Test]
-    public async Task Migrate_unreachableServer_failsWithOneLineThatHidesThePassword()
+    public async Task Migrate_unreachable_server_fails_with_one_line_that_hides_the_password()
     {
         // Arrange
         string[] args = ["migrate", "--connection", UnreachableConnection];
@@ -30,7 +30,7 @@ public class MigrateCommandTests
     }
 
     [Test]
-    public async Task Migrate_verboseFailure_printsStackTraceButNotThePassword()
+    public async Task Migrate_verbose_failure_prints_stack_trace_but_not_the_password()
     {
         // Arrange
         string[] args = ["migrate", "--connection", UnreachableConnection, "--verbose"];
@@ -49,7 +49,7 @@ public class MigrateCommandTests
     }
 
     [Test]
-    public async Task Migrate_connectionFromEnvironment_usesIt()
+    public async Task Migrate_connection_from_environment_uses_it()
     {
         // Arrange
         var environment = new Dictionary<string, string> { [CliEnvironment.ConnectionVariable] = UnreachableConnection };
@@ -67,7 +67,7 @@ public class MigrateCommandTests
     }
 
     [Test]
-    public async Task Migrate_noConnectionAnywhere_isAUsageError()
+    public async Task Migrate_no_connection_anywhere_is_a_usage_error()
     {
         // Arrange
         string[] args = ["migrate"];
@@ -84,7 +84,7 @@ public class MigrateCommandTests
     }
 
     [Test]
-    public async Task Migrate_malformedConnectionString_failsWithoutEchoingIt()
+    public async Task Migrate_malformed_connection_string_fails_without_echoing_it()
     {
         // Arrange
         string[] args = ["migrate", "--connection", $"Host=127.0.0.1;Password={Password};NoSuchKeyword=1"];

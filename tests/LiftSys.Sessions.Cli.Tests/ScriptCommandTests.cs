@@ -17,7 +17,7 @@ public class ScriptCommandTests
     public void DeleteScratchDirectory() => Directory.Delete(scratchDirectory, recursive: true);
 
     [Test]
-    public async Task Script_withoutDatabase_printsHistoryTableAndEveryMigration()
+    public async Task Script_without_database_prints_history_table_and_every_migration()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -41,7 +41,7 @@ public class ScriptCommandTests
     }
 
     [Test]
-    public async Task Script_withMigrations_createsSessionsTableGuardedByHistoryCheck()
+    public async Task Script_with_migrations_creates_sessions_table_guarded_by_history_check()
     {
         // Arrange
         Assume.That(KnownMigrations.Ids(), Is.Not.Empty, "no migrations have been written yet");
@@ -59,7 +59,7 @@ public class ScriptCommandTests
     }
 
     [Test]
-    public async Task Script_noIdempotent_omitsHistoryChecks()
+    public async Task Script_no_idempotent_omits_history_checks()
     {
         // Arrange
         Assume.That(KnownMigrations.Ids(), Is.Not.Empty, "no migrations have been written yet");
@@ -77,7 +77,7 @@ public class ScriptCommandTests
     }
 
     [Test]
-    public async Task Script_fromMigrationName_startsAfterThatMigration()
+    public async Task Script_from_migration_name_starts_after_that_migration()
     {
         // Arrange
         var migrationIds = KnownMigrations.Ids();
@@ -100,7 +100,7 @@ public class ScriptCommandTests
     }
 
     [Test]
-    public async Task Script_output_writesTheSameScriptToTheFile()
+    public async Task Script_output_writes_the_same_script_to_the_file()
     {
         // Arrange
         var file = Path.Combine(scratchDirectory, "schema.sql");
@@ -119,7 +119,7 @@ public class ScriptCommandTests
     }
 
     [Test]
-    public async Task Script_unknownToMigration_failsNamingIt()
+    public async Task Script_unknown_to_migration_fails_naming_it()
     {
         // Arrange
         const string unknown = "NoSuchMigration";

@@ -5,7 +5,7 @@ namespace LiftSys.Sessions.Cli.Tests;
 public class SessionsDbContextFactoryTests
 {
     [Test]
-    public void CreateWithoutDatabase_always_hasNoConnectionString()
+    public void CreateWithoutDatabase_always_has_no_connection_string()
     {
         // Arrange
         using var context = SessionsDbContextFactory.CreateWithoutDatabase();
@@ -18,7 +18,7 @@ public class SessionsDbContextFactoryTests
     }
 
     [Test]
-    public void CreateWithoutDatabase_openingConnection_throwsInsteadOfReachingADefaultServer()
+    public void CreateWithoutDatabase_opening_connection_throws_instead_of_reaching_a_default_server()
     {
         // Arrange
         using var context = SessionsDbContextFactory.CreateWithoutDatabase();
@@ -31,7 +31,7 @@ public class SessionsDbContextFactoryTests
     }
 
     [Test]
-    public void Create_withConnectionString_connectsThere()
+    public void Create_with_connection_string_connects_there()
     {
         // Arrange
         const string connectionString = "Host=db.example;Database=liftsys;Username=app";

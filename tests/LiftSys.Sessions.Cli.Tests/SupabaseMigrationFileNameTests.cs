@@ -6,7 +6,7 @@ public class SupabaseMigrationFileNameTests
     [TestCase("20251019120005_CreateRlsPolicies", "20251019120005_create_rls_policies.sql")]
     [TestCase("20251019120006_CreateRLSPolicies2", "20251019120006_create_rls_policies2.sql")]
     [TestCase("20251019120007_Create_Views", "20251019120007_create_views.sql")]
-    public void For_efMigrationId_keepsTheTimestampAndSnakeCasesTheName(string migrationId, string expected)
+    public void For_ef_migration_id_keeps_the_timestamp_and_snake_cases_the_name(string migrationId, string expected)
     {
         // Arrange: the id above.
 
@@ -23,7 +23,7 @@ public class SupabaseMigrationFileNameTests
     [TestCase("20251019120001CreateSessionsTable")]
     [TestCase("20251019120001_")]
     [TestCase("20251019120001_____")]
-    public void For_idWithoutTimestampOrName_throwsNamingIt(string migrationId)
+    public void For_id_without_timestamp_or_name_throws_naming_it(string migrationId)
     {
         // Arrange: the id above.
 

@@ -76,7 +76,7 @@ public partial class PackagingTests
     [TestCase("LiftSys.Sessions", "LiftSys.Sessions")]
     [TestCase("LiftSys.Sessions.EfCore", "LiftSys.Sessions.EfCore")]
     [TestCase("LiftSys.Sessions.Cli", ToolCommand)]
-    public void Pack_package_holdsReadmeAssemblyXmlDocsAndLicense(string packageId, string assemblyName)
+    public void Pack_package_holds_readme_assembly_xml_docs_and_license(string packageId, string assemblyName)
     {
         // Arrange
         var assemblyPath = AssetPattern(assemblyName, "dll");
@@ -103,7 +103,7 @@ public partial class PackagingTests
     [TestCase("LiftSys.Sessions", "LiftSys.Sessions")]
     [TestCase("LiftSys.Sessions.EfCore", "LiftSys.Sessions.EfCore")]
     [TestCase("LiftSys.Sessions.Cli", ToolCommand)]
-    public void Pack_package_hasSymbolPackageWithItsPdb(string packageId, string assemblyName)
+    public void Pack_package_has_symbol_package_with_its_pdb(string packageId, string assemblyName)
     {
         // Arrange
         var symbols = PackagePath(packageId, "snupkg");
@@ -117,7 +117,7 @@ public partial class PackagingTests
     }
 
     [Test]
-    public async Task Pack_solution_onlyTheLibrariesAndTheToolArePackable()
+    public async Task Pack_solution_only_the_libraries_and_the_tool_are_packable()
     {
         // Arrange
         string[] expected = [checkout.SessionsProject, checkout.EfCoreProject, checkout.CliProject];
@@ -130,7 +130,7 @@ public partial class PackagingTests
     }
 
     [Test]
-    public async Task EfCorePackage_restoredIntoNewConsoleProject_runsTheSmokeTest()
+    public async Task EfCorePackage_restored_into_new_console_project_runs_the_smoke_test()
     {
         // Arrange
         var consumer = Path.Combine(workDirectory, "consumer");
@@ -152,7 +152,7 @@ public partial class PackagingTests
     }
 
     [Test]
-    public async Task CliPackage_installedAsTool_printsTheMigrationsSql()
+    public async Task CliPackage_installed_as_tool_prints_the_migrations_sql()
     {
         // Arrange
         var toolPath = Path.Combine(workDirectory, "tools");

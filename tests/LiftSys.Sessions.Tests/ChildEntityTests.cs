@@ -15,7 +15,7 @@ public sealed class ChildEntityTests
     }
 
     [Test]
-    public void SessionRevision_Create_array_ir_throws_JsonShape_on_ir_content()
+    public void SessionRevision_create_array_ir_throws_json_shape_on_ir_content()
     {
         var ex = Assert.Throws<SessionValidationException>(
             () => SessionRevision.Create(SessionId, 1, RevisionSource.Initial, Json.Parse("[1]")));
@@ -36,7 +36,7 @@ public sealed class ChildEntityTests
     }
 
     [Test]
-    public void SessionRevision_Create_undefined_source_throws_DefinedValue()
+    public void SessionRevision_create_undefined_source_throws_defined_value()
     {
         var ex = Assert.Throws<SessionValidationException>(() => SessionRevision.Create(SessionId, 1, (RevisionSource)9, Ir));
 
@@ -44,7 +44,7 @@ public sealed class ChildEntityTests
     }
 
     [Test]
-    public void SessionRevision_Create_blank_changed_field_throws_NotEmpty()
+    public void SessionRevision_create_blank_changed_field_throws_not_empty()
     {
         var ex = Assert.Throws<SessionValidationException>(
             () => SessionRevision.Create(SessionId, 1, RevisionSource.Refinement, Ir, changedFields: ["signature", " "]));
@@ -76,7 +76,7 @@ public sealed class ChildEntityTests
     [TestCase("generation_time_ms")]
     [TestCase("validation_time_ms")]
     [TestCase("llm_tokens_used")]
-    public void SessionDraft_Create_negative_measure_throws_NonNegative_naming_it(string field)
+    public void SessionDraft_create_negative_measure_throws_non_negative_naming_it(string field)
     {
         var details = field switch
         {
@@ -112,7 +112,7 @@ public sealed class ChildEntityTests
     }
 
     [Test]
-    public void SessionDraft_Create_object_validation_errors_throws_JsonShape()
+    public void SessionDraft_create_object_validation_errors_throws_json_shape()
     {
         var details = new SessionDraftDetails { ValidationErrors = Json.Parse("{}") };
 
@@ -157,7 +157,7 @@ public sealed class ChildEntityTests
     }
 
     [Test]
-    public void HoleResolution_Create_blank_hole_id_throws_NotEmpty()
+    public void HoleResolution_create_blank_hole_id_throws_not_empty()
     {
         var ex = Assert.Throws<SessionValidationException>(
             () => HoleResolution.Create(SessionId, "", HoleType.Other, ResolutionMethod.Default, Json.Parse("1")));

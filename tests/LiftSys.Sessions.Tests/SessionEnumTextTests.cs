@@ -34,7 +34,7 @@ public sealed class SessionEnumTextTests
     }
 
     [Test]
-    public void Parse_unknown_text_throws_FormatException_listing_allowed_values()
+    public void Parse_unknown_text_throws_format_exception_listing_allowed_values()
     {
         var ex = Assert.Throws<FormatException>(() => SessionEnumText.Parse<SessionStatus>("Active"));
 
@@ -50,7 +50,7 @@ public sealed class SessionEnumTextTests
     }
 
     [Test]
-    public void ToText_undefined_member_throws_ArgumentOutOfRangeException()
+    public void ToText_undefined_member_throws_argument_out_of_range_exception()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => SessionEnumText.ToText((SessionStatus)42));
     }

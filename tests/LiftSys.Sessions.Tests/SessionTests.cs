@@ -52,7 +52,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void StartFromPrompt_prompt_with_NUL_throws_NoNulCharacter()
+    public void StartFromPrompt_prompt_with_nul_throws_no_nul_character()
     {
         var ex = Assert.Throws<SessionValidationException>(() => Session.StartFromPrompt(UserId, "a\0b"));
 
@@ -60,7 +60,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void StartFromPrompt_prompt_over_the_limit_throws_MaxLength()
+    public void StartFromPrompt_prompt_over_the_limit_throws_max_length()
     {
         var prompt = new string('x', Guard.MaxTextLength + 1);
 
@@ -88,7 +88,7 @@ public sealed class SessionTests
     [TestCase("[]")]
     [TestCase("\"text\"")]
     [TestCase("null")]
-    public void StartFromPrompt_metadata_that_is_not_an_object_throws_JsonShape(string metadata)
+    public void StartFromPrompt_metadata_that_is_not_an_object_throws_json_shape(string metadata)
     {
         var ex = Assert.Throws<SessionValidationException>(() => Session.StartFromPrompt(UserId, "p", Json.Parse(metadata)));
 
@@ -106,7 +106,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void SetCurrentIr_json_with_escaped_NUL_throws_NoNulCharacter()
+    public void SetCurrentIr_json_with_escaped_nul_throws_no_nul_character()
     {
         var session = Session.StartFromPrompt(UserId, "p");
 
@@ -116,7 +116,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void SetCurrentIr_undefined_element_throws_JsonShape()
+    public void SetCurrentIr_undefined_element_throws_json_shape()
     {
         var session = Session.StartFromPrompt(UserId, "p");
 
@@ -138,7 +138,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void Resume_active_session_throws_StatusTransition()
+    public void Resume_active_session_throws_status_transition()
     {
         var session = Session.StartFromPrompt(UserId, "p");
 
@@ -179,7 +179,7 @@ public sealed class SessionTests
     }
 
     [Test]
-    public void SetCurrentCode_on_finalized_session_throws_StatusTransition()
+    public void SetCurrentCode_on_finalized_session_throws_status_transition()
     {
         var session = Session.StartFromPrompt(UserId, "p");
         session.MarkFinalized(DateTimeOffset.UtcNow);

@@ -127,7 +127,7 @@ public sealed class AuthClaimsConnectionInterceptorTests
     }
 
     [Test]
-    public async Task Transaction_scope_SaveChanges_of_a_single_row_runs_in_a_transaction()
+    public async Task Transaction_scope_save_changes_of_a_single_row_runs_in_a_transaction()
     {
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
         await using var context = CreateContext(ClaimsScope.Transaction);
@@ -185,7 +185,7 @@ public sealed class AuthClaimsConnectionInterceptorTests
 
     [TestCase(ClaimsScope.Connection)]
     [TestCase(ClaimsScope.Transaction)]
-    public async Task Owner_login_is_refused_with_UnsafeLoginRoleException(ClaimsScope scope)
+    public async Task Owner_login_is_refused_with_unsafe_login_role_exception(ClaimsScope scope)
     {
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
         await using var context = CreateContext(scope, database.OwnerConnectionString);
@@ -200,7 +200,7 @@ public sealed class AuthClaimsConnectionInterceptorTests
     }
 
     [Test]
-    public async Task Superuser_login_is_refused_with_UnsafeLoginRoleException()
+    public async Task Superuser_login_is_refused_with_unsafe_login_role_exception()
     {
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
         await using var context = CreateContext(ClaimsScope.Connection, database.SuperuserConnectionString);

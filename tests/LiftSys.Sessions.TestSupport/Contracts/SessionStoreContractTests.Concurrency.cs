@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [Test]
-    public async Task AppendRevision_fiftyConcurrentAppends_numbersOneToFiftyWithoutGapOrDuplicate()
+    public async Task AppendRevision_fifty_concurrent_appends_numbers_one_to_fifty_without_gap_or_duplicate()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -26,7 +26,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_concurrentAppends_diffEachAgainstTheRevisionNumberedBeforeIt()
+    public async Task AppendRevision_concurrent_appends_diff_each_against_the_revision_numbered_before_it()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -48,7 +48,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AddDraft_twentyConcurrentDrafts_numbersOneToTwentyWithoutGapOrDuplicate()
+    public async Task AddDraft_twenty_concurrent_drafts_numbers_one_to_twenty_without_gap_or_duplicate()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -70,7 +70,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ResolveHole_fiveConcurrentResolutions_allSucceed()
+    public async Task ResolveHole_five_concurrent_resolutions_all_succeed()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -96,7 +96,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_twoCopiesOfOneSession_firstWinsAndSecondThrowsConflict()
+    public async Task Update_two_copies_of_one_session_first_wins_and_second_throws_conflict()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -123,7 +123,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_freshCopy_writesEditableColumnsAndAdvancesTheToken()
+    public async Task Update_fresh_copy_writes_editable_columns_and_advances_the_token()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -153,7 +153,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_returnedSession_canBeUpdatedAgain()
+    public async Task Update_returned_session_can_be_updated_again()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -173,7 +173,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_copyReadBeforeARevisionWasAppended_throwsConflict()
+    public async Task Update_copy_read_before_a_revision_was_appended_throws_conflict()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -189,7 +189,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_copyReadBeforeAHoleWasResolved_throwsConflict()
+    public async Task Update_copy_read_before_a_hole_was_resolved_throws_conflict()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -205,7 +205,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_tenConcurrentUpdatesOfOneVersion_exactlyOneWins()
+    public async Task Update_ten_concurrent_updates_of_one_version_exactly_one_wins()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -242,7 +242,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Update_missingSession_throwsNotFound()
+    public async Task Update_missing_session_throws_not_found()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);

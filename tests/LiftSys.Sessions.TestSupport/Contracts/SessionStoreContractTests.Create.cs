@@ -5,7 +5,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [Test]
-    public async Task CreateFromPrompt_signedInUser_roundTripsThroughGet()
+    public async Task CreateFromPrompt_signed_in_user_round_trips_through_get()
     {
         // Arrange
         ActAs(UserA);
@@ -40,7 +40,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_noMetadata_storesEmptyObject()
+    public async Task CreateFromPrompt_no_metadata_stores_empty_object()
     {
         // Arrange
         ActAs(UserA);
@@ -54,7 +54,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromCode_signedInUser_startsReverseModeSession()
+    public async Task CreateFromCode_signed_in_user_starts_reverse_mode_session()
     {
         // Arrange
         ActAs(UserA);
@@ -75,7 +75,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromCode_thenRevisionAndDraft_followsReverseModeLifecycle()
+    public async Task CreateFromCode_then_revision_and_draft_follows_reverse_mode_lifecycle()
     {
         // Arrange
         ActAs(UserA);
@@ -102,7 +102,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_userNamingThemselves_succeeds()
+    public async Task CreateFromPrompt_user_naming_themselves_succeeds()
     {
         // Arrange
         ActAs(UserA);
@@ -115,7 +115,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_userNamingAnotherOwner_throwsAccessDeniedAndWritesNothing()
+    public async Task CreateFromPrompt_user_naming_another_owner_throws_access_denied_and_writes_nothing()
     {
         // Arrange
         ActAs(UserA);
@@ -134,7 +134,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_serviceRoleNamingOwner_createsSessionTheOwnerSees()
+    public async Task CreateFromPrompt_service_role_naming_owner_creates_session_the_owner_sees()
     {
         // Arrange
         ActAsServiceRole();
@@ -153,7 +153,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromCode_serviceRoleWithoutOwner_throwsRequiredUserIdAndWritesNothing()
+    public async Task CreateFromCode_service_role_without_owner_throws_required_user_id_and_writes_nothing()
     {
         // Arrange
         ActAsServiceRole();
@@ -171,7 +171,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_serviceRoleNamingEmptyOwner_throwsRequiredUserId()
+    public async Task CreateFromPrompt_service_role_naming_empty_owner_throws_required_user_id()
     {
         // Arrange
         ActAsServiceRole();
@@ -185,7 +185,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_anonymous_throwsAccessDeniedAndWritesNothing()
+    public async Task CreateFromPrompt_anonymous_throws_access_denied_and_writes_nothing()
     {
         // Arrange
         ActAsAnonymous();
@@ -203,7 +203,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_twice_givesDistinctSessions()
+    public async Task CreateFromPrompt_twice_gives_distinct_sessions()
     {
         // Arrange
         ActAs(UserA);
@@ -221,7 +221,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_missingSession_returnsNull()
+    public async Task Get_missing_session_returns_null()
     {
         // Arrange
         ActAs(UserA);
@@ -234,7 +234,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_afterSeveralRevisionsAndDrafts_returnsTheLatestOfEach()
+    public async Task Get_after_several_revisions_and_drafts_returns_the_latest_of_each()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -262,7 +262,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_changingTheReturnedSession_changesNothingStored()
+    public async Task Get_changing_the_returned_session_changes_nothing_stored()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -280,7 +280,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetHistory_revisionsReturned_cannotBeChangedThroughTheirLists()
+    public async Task GetHistory_revisions_returned_cannot_be_changed_through_their_lists()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);

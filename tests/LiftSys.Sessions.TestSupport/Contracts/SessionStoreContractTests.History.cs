@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [Test]
-    public async Task AppendRevision_threeTimes_numbersOneTwoThreeAndCountsThem()
+    public async Task AppendRevision_three_times_numbers_one_two_three_and_counts_them()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -25,7 +25,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_firstRevision_reportsEveryTopLevelKeyChanged()
+    public async Task AppendRevision_first_revision_reports_every_top_level_key_changed()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -39,7 +39,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_nextRevision_diffsAgainstThePreviousRevision()
+    public async Task AppendRevision_next_revision_diffs_against_the_previous_revision()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -55,7 +55,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_withDetails_keepsSourceSummaryValidationAndMetadata()
+    public async Task AppendRevision_with_details_keeps_source_summary_validation_and_metadata()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -85,7 +85,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_always_movesCurrentIrAndAdvancesTheToken()
+    public async Task AppendRevision_always_moves_current_ir_and_advances_the_token()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -105,7 +105,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AddDraft_twice_numbersOneTwoAndMovesCurrentCode()
+    public async Task AddDraft_twice_numbers_one_two_and_moves_current_code()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -127,7 +127,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AddDraft_allDetails_roundTrip()
+    public async Task AddDraft_all_details_round_trip()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -168,7 +168,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AddDraft_irRevisionOfAnotherSession_throwsRevisionNotFoundAndWritesNothing()
+    public async Task AddDraft_ir_revision_of_another_session_throws_revision_not_found_and_writes_nothing()
     {
         // Arrange
         var other = await GivenSessionAsync(UserA);
@@ -189,7 +189,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ResolveHole_allDetails_roundTripAndCount()
+    public async Task ResolveHole_all_details_round_trip_and_count()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -229,7 +229,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ResolveHole_sameHoleTwiceInOneRevision_throwsDuplicateAndWritesNothing()
+    public async Task ResolveHole_same_hole_twice_in_one_revision_throws_duplicate_and_writes_nothing()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -251,7 +251,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ResolveHole_sameHoleTwiceWithoutRevision_keepsBoth()
+    public async Task ResolveHole_same_hole_twice_without_revision_keeps_both()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -270,7 +270,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ResolveHole_irRevisionOfAnotherSession_throwsRevisionNotFoundAndWritesNothing()
+    public async Task ResolveHole_ir_revision_of_another_session_throws_revision_not_found_and_writes_nothing()
     {
         // Arrange
         var other = await GivenSessionAsync(UserA);
@@ -291,7 +291,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task RollbackToRevision_earlierRevision_appendsNewRevisionWithItsIr()
+    public async Task RollbackToRevision_earlier_revision_appends_new_revision_with_its_ir()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -323,7 +323,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task RollbackToRevision_always_leavesEarlierRevisionsAsTheyWere()
+    public async Task RollbackToRevision_always_leaves_earlier_revisions_as_they_were()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -354,7 +354,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task RollbackToRevision_missingNumber_throwsRevisionNotFoundAndWritesNothing()
+    public async Task RollbackToRevision_missing_number_throws_revision_not_found_and_writes_nothing()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -373,7 +373,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Delete_sessionWithHistory_removesItAndEveryChild()
+    public async Task Delete_session_with_history_removes_it_and_every_child()
     {
         // Arrange
         var kept = await GivenSessionWithHistoryAsync(UserA);
@@ -397,7 +397,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Delete_twice_throwsNotFoundTheSecondTime()
+    public async Task Delete_twice_throws_not_found_the_second_time()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -411,7 +411,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetTimeline_afterActivity_listsEveryEventInOrderWithIds()
+    public async Task GetTimeline_after_activity_lists_every_event_in_order_with_ids()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -450,7 +450,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetTimeline_eventData_describesEachEvent()
+    public async Task GetTimeline_event_data_describes_each_event()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -477,7 +477,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetTimeline_missingSession_isEmpty()
+    public async Task GetTimeline_missing_session_is_empty()
     {
         // Arrange
         ActAs(UserA);

@@ -5,7 +5,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_otherUsersSession_throwsNotFoundAndChangesNothing(StoreOperation write)
+    public async Task Write_other_users_session_throws_not_found_and_changes_nothing(StoreOperation write)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -24,7 +24,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_otherUsersSession_failsExactlyLikeAMissingSession(StoreOperation write)
+    public async Task Write_other_users_session_fails_exactly_like_a_missing_session(StoreOperation write)
     {
         // Arrange
         var theirs = await GivenSessionWithHistoryAsync(UserA);
@@ -42,7 +42,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_anonymous_throwsAccessDeniedAndChangesNothing(StoreOperation write)
+    public async Task Write_anonymous_throws_access_denied_and_changes_nothing(StoreOperation write)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -61,7 +61,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(WritesValidOnAnActiveSession))]
-    public async Task Write_serviceRole_changesAnyUsersSession(StoreOperation write)
+    public async Task Write_service_role_changes_any_users_session(StoreOperation write)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -76,7 +76,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_otherUsersSession_returnsNull()
+    public async Task Get_other_users_session_returns_null()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -90,7 +90,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetHistory_otherUsersSession_returnsNull()
+    public async Task GetHistory_other_users_session_returns_null()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -104,7 +104,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task GetTimeline_otherUsersSession_isEmpty()
+    public async Task GetTimeline_other_users_session_is_empty()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -118,7 +118,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_twoUsers_eachSeesOnlyTheirOwn()
+    public async Task ListActive_two_users_each_sees_only_their_own()
     {
         // Arrange
         var mine = await GivenSessionAsync(UserA);
@@ -139,7 +139,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListByStatus_otherUsersPausedSession_isNotListed()
+    public async Task ListByStatus_other_users_paused_session_is_not_listed()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -155,7 +155,7 @@ public abstract partial class SessionStoreContractTests
 
     [TestCase(SessionSearchTarget.CurrentIr)]
     [TestCase(SessionSearchTarget.Metadata)]
-    public async Task Search_otherUsersMatchingSession_findsNothing(SessionSearchTarget target)
+    public async Task Search_other_users_matching_session_finds_nothing(SessionSearchTarget target)
     {
         // Arrange
         ActAs(UserA);
@@ -171,7 +171,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Reads_anonymous_seeNothing()
+    public async Task Reads_anonymous_see_nothing()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -199,7 +199,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Reads_serviceRole_seeEveryUsersSessions()
+    public async Task Reads_service_role_see_every_users_sessions()
     {
         // Arrange
         var ofA = await GivenSessionWithHistoryAsync(UserA);
@@ -225,7 +225,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_serviceRoleScopeOverAnonymousAccessor_scopeWins()
+    public async Task Get_service_role_scope_over_anonymous_accessor_scope_wins()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -243,7 +243,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Get_userScopeOverOwnersAccessor_scopeWins()
+    public async Task Get_user_scope_over_owners_accessor_scope_wins()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);

@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [Test]
-    public async Task Finalize_activeSession_setsStatusAndFinalizedAtFromTheClock()
+    public async Task Finalize_active_session_sets_status_and_finalized_at_from_the_clock()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -29,7 +29,7 @@ public abstract partial class SessionStoreContractTests
     [TestCase(SessionStatus.Paused, SessionTransition.Finalize, SessionStatus.Finalized)]
     [TestCase(SessionStatus.Active, SessionTransition.MarkError, SessionStatus.Error)]
     [TestCase(SessionStatus.Paused, SessionTransition.MarkError, SessionStatus.Error)]
-    public async Task Transition_allowed_movesTheStoredSession(SessionStatus from, SessionTransition transition, SessionStatus expected)
+    public async Task Transition_allowed_moves_the_stored_session(SessionStatus from, SessionTransition transition, SessionStatus expected)
     {
         // Arrange
         var session = await GivenSessionInStatusAsync(UserA, from);
@@ -57,7 +57,7 @@ public abstract partial class SessionStoreContractTests
     [TestCase(SessionStatus.Finalized, SessionTransition.Resume)]
     [TestCase(SessionStatus.Finalized, SessionTransition.Finalize)]
     [TestCase(SessionStatus.Finalized, SessionTransition.MarkError)]
-    public async Task Transition_notAllowed_throwsStatusTransitionAndWritesNothing(SessionStatus from, SessionTransition transition)
+    public async Task Transition_not_allowed_throws_status_transition_and_writes_nothing(SessionStatus from, SessionTransition transition)
     {
         // Arrange
         var session = await GivenSessionInStatusAsync(UserA, from);
@@ -75,7 +75,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(HistoryWrites))]
-    public async Task HistoryWrite_finalizedSession_throwsStatusTransitionAndWritesNothing(StoreOperation write)
+    public async Task HistoryWrite_finalized_session_throws_status_transition_and_writes_nothing(StoreOperation write)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -94,7 +94,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(HistoryWrites))]
-    public async Task HistoryWrite_pausedSession_isRecorded(StoreOperation write)
+    public async Task HistoryWrite_paused_session_is_recorded(StoreOperation write)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -110,7 +110,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Delete_finalizedSession_deletesIt()
+    public async Task Delete_finalized_session_deletes_it()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);

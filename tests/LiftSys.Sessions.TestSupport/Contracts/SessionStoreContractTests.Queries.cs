@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.TestSupport.Contracts;
 public abstract partial class SessionStoreContractTests
 {
     [Test]
-    public async Task ListActive_severalPages_returnsMostRecentlyUpdatedFirst()
+    public async Task ListActive_several_pages_returns_most_recently_updated_first()
     {
         // Arrange
         ActAs(UserA);
@@ -38,7 +38,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_pageExactlyFull_hasNoMore()
+    public async Task ListActive_page_exactly_full_has_no_more()
     {
         // Arrange
         ActAs(UserA);
@@ -59,7 +59,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_offsetPastTheEnd_isEmpty()
+    public async Task ListActive_offset_past_the_end_is_empty()
     {
         // Arrange
         await GivenSessionAsync(UserA);
@@ -76,7 +76,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_sessionsInEveryStatus_listsOnlyActiveOnes()
+    public async Task ListActive_sessions_in_every_status_lists_only_active_ones()
     {
         // Arrange
         var active = await GivenSessionInStatusAsync(UserA, SessionStatus.Active);
@@ -95,7 +95,7 @@ public abstract partial class SessionStoreContractTests
     [TestCase(SessionStatus.Paused)]
     [TestCase(SessionStatus.Finalized)]
     [TestCase(SessionStatus.Error)]
-    public async Task ListByStatus_sessionsInEveryStatus_listsOnlyThatStatus(SessionStatus status)
+    public async Task ListByStatus_sessions_in_every_status_lists_only_that_status(SessionStatus status)
     {
         // Arrange
         var byStatus = new Dictionary<SessionStatus, Guid>();
@@ -116,7 +116,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_returnedSessions_carryCurrentStateAndToken()
+    public async Task ListActive_returned_sessions_carry_current_state_and_token()
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -134,7 +134,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Search_currentIrContainment_matchesWithJsonbSemantics()
+    public async Task Search_current_ir_containment_matches_with_jsonb_semantics()
     {
         // Arrange
         ActAs(UserA);
@@ -168,7 +168,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Search_metadataContainment_findsSessionsInAnyStatus()
+    public async Task Search_metadata_containment_finds_sessions_in_any_status()
     {
         // Arrange
         ActAs(UserA);
@@ -190,7 +190,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task Search_manyMatches_pagesMostRecentlyUpdatedFirst()
+    public async Task Search_many_matches_pages_most_recently_updated_first()
     {
         // Arrange
         ActAs(UserA);

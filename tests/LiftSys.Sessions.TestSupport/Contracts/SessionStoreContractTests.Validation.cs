@@ -96,7 +96,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(InvalidInputs))]
-    public async Task Call_invalidInput_throwsValidationNamingFieldAndRuleAndWritesNothing(InvalidInput input)
+    public async Task Call_invalid_input_throws_validation_naming_field_and_rule_and_writes_nothing(InvalidInput input)
     {
         // Arrange
         var session = await GivenSessionWithHistoryAsync(UserA);
@@ -115,7 +115,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [TestCaseSource(nameof(InvalidInputs))]
-    public async Task Call_invalidInputForMissingSession_isRefusedAsInvalidBeforeTheSessionIsLookedUp(InvalidInput input)
+    public async Task Call_invalid_input_for_missing_session_is_refused_as_invalid_before_the_session_is_looked_up(InvalidInput input)
     {
         // Arrange
         ActAs(UserA);
@@ -128,7 +128,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task AppendRevision_irExactlyAtTheLimit_isAccepted()
+    public async Task AppendRevision_ir_exactly_at_the_limit_is_accepted()
     {
         // Arrange
         var session = await GivenSessionAsync(UserA);
@@ -142,7 +142,7 @@ public abstract partial class SessionStoreContractTests
     }
 
     [Test]
-    public async Task ListActive_nullPage_throwsArgumentNull()
+    public async Task ListActive_null_page_throws_argument_null()
     {
         // Arrange
         ActAs(UserA);

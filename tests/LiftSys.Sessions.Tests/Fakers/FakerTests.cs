@@ -7,7 +7,7 @@ namespace LiftSys.Sessions.Tests.Fakers;
 public sealed class FakerTests
 {
     [Test]
-    public void IrDocumentFaker_sameSeed_generatesTheSameDocumentsWhateverTheGlobalSeed()
+    public void IrDocumentFaker_same_seed_generates_the_same_documents_whatever_the_global_seed()
     {
         // Arrange
         var original = Randomizer.Seed;
@@ -32,7 +32,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void IrDocumentFaker_differentSeeds_generateDifferentDocuments()
+    public void IrDocumentFaker_different_seeds_generate_different_documents()
     {
         // Arrange
         var one = new IrDocumentFaker(1);
@@ -47,7 +47,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void IrDocumentFaker_documents_areObjectsWithNestedObjectsAndArrays()
+    public void IrDocumentFaker_documents_are_objects_with_nested_objects_and_arrays()
     {
         // Arrange
         var faker = new IrDocumentFaker();
@@ -67,7 +67,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void SessionFaker_ownedAndFromCode_generatesValidReverseModeSessionsOfThatOwner()
+    public void SessionFaker_owned_and_from_code_generates_valid_reverse_mode_sessions_of_that_owner()
     {
         // Arrange
         var owner = Guid.NewGuid();
@@ -88,7 +88,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void SessionFaker_sameSeed_generatesTheSameInputs()
+    public void SessionFaker_same_seed_generates_the_same_inputs()
     {
         // Arrange
         var one = new SessionFaker(11);
@@ -108,7 +108,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void SessionRevisionFaker_sequence_numbersFromOneWithDiffsAgainstThePrevious()
+    public void SessionRevisionFaker_sequence_numbers_from_one_with_diffs_against_the_previous()
     {
         // Arrange
         var sessionId = Guid.NewGuid();
@@ -129,7 +129,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void SessionDraftFaker_sequence_generatesValidNumberedDrafts()
+    public void SessionDraftFaker_sequence_generates_valid_numbered_drafts()
     {
         // Arrange
         var sessionId = Guid.NewGuid();
@@ -151,7 +151,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void HoleResolutionFaker_sequence_generatesValidResolutionsOfDistinctHoles()
+    public void HoleResolutionFaker_sequence_generates_valid_resolutions_of_distinct_holes()
     {
         // Arrange
         var faker = new HoleResolutionFaker(Guid.NewGuid());
@@ -169,7 +169,7 @@ public sealed class FakerTests
     }
 
     [Test]
-    public void DetailsFakers_sameSeed_generateTheSameDetails()
+    public void DetailsFakers_same_seed_generate_the_same_details()
     {
         // Arrange
         var drafts = (new SessionDraftDetailsFaker(5), new SessionDraftDetailsFaker(5));

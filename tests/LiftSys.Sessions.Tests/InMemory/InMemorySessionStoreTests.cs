@@ -10,7 +10,7 @@ public sealed class InMemorySessionStoreTests
     private static readonly Guid User = Guid.Parse("c0c0c0c0-0000-4000-8000-00000000000c");
 
     [Test]
-    public void Constructor_nullAccessor_throwsArgumentNull()
+    public void Constructor_null_accessor_throws_argument_null()
     {
         // Arrange
         ISessionActorAccessor actors = null!;
@@ -23,7 +23,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public void Constructor_nullTimeProvider_throwsArgumentNull()
+    public void Constructor_null_time_provider_throws_argument_null()
     {
         // Arrange
         TimeProvider time = null!;
@@ -36,7 +36,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public void CreateFromPrompt_invalidInput_faultsTheTaskInsteadOfThrowing()
+    public void CreateFromPrompt_invalid_input_faults_the_task_instead_of_throwing()
     {
         // Arrange
         var store = new InMemorySessionStore(ActorsFor(User));
@@ -53,7 +53,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task CreateFromPrompt_cancelledToken_writesNothing()
+    public async Task CreateFromPrompt_cancelled_token_writes_nothing()
     {
         // Arrange
         var store = new InMemorySessionStore(ActorsFor(User));
@@ -72,7 +72,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task Timestamps_clockStandingStill_stillAdvanceOneMicrosecondPerWrite()
+    public async Task Timestamps_clock_standing_still_still_advance_one_microsecond_per_write()
     {
         // Arrange
         var time = new ManualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -93,7 +93,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task Timestamps_clockWithSubMicrosecondTicks_areTruncatedToMicrosecondsLikeTimestamptz()
+    public async Task Timestamps_clock_with_sub_microsecond_ticks_are_truncated_to_microseconds_like_timestamptz()
     {
         // Arrange
         var time = new ManualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(12_345_679));
@@ -107,7 +107,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task Finalize_clockBehindTheStoresLastStamp_neverFinalizesBeforeCreation()
+    public async Task Finalize_clock_behind_the_stores_last_stamp_never_finalizes_before_creation()
     {
         // Arrange
         var time = new ManualTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -123,7 +123,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task Update_callersSessionAfterwards_isNotKeptByTheStore()
+    public async Task Update_callers_session_afterwards_is_not_kept_by_the_store()
     {
         // Arrange
         var store = new InMemorySessionStore(ActorsFor(User));
@@ -140,7 +140,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task Counters_afterMixedConcurrentWrites_equalTheChildrenKept()
+    public async Task Counters_after_mixed_concurrent_writes_equal_the_children_kept()
     {
         // Arrange
         var store = new InMemorySessionStore(ActorsFor(User));
@@ -167,7 +167,7 @@ public sealed class InMemorySessionStoreTests
     }
 
     [Test]
-    public async Task AppendRevision_thousandsOfContendingAppends_numberWithoutGapOrDuplicate()
+    public async Task AppendRevision_thousands_of_contending_appends_number_without_gap_or_duplicate()
     {
         // Arrange
         var store = new InMemorySessionStore(ActorsFor(User));

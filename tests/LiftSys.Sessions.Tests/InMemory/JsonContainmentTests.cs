@@ -34,7 +34,7 @@ public sealed class JsonContainmentTests
     [TestCase("1", "\"1\"", false)]
     [TestCase("""{"a": 1, "a": 2}""", """{"a": 2}""", true)]
     [TestCase("""{"a": 1, "a": 2}""", """{"a": 1}""", false)]
-    public void Contains_postgresqlCases_matchJsonb(string container, string contained, bool expected)
+    public void Contains_postgresql_cases_match_jsonb(string container, string contained, bool expected)
     {
         // Arrange
         var left = Json.Parse(container);

@@ -3,7 +3,7 @@ namespace LiftSys.Sessions.Tests.Store;
 public sealed class IrDiffTests
 {
     [Test]
-    public void ChangedFields_noPrevious_listsEveryTopLevelKeySorted()
+    public void ChangedFields_no_previous_lists_every_top_level_key_sorted()
     {
         // Arrange
         var next = Json.Parse("""{"signature":{"name":"f"},"effects":[],"assertions":[1]}""");
@@ -16,7 +16,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_noPreviousAndEmptyObject_isEmpty()
+    public void ChangedFields_no_previous_and_empty_object_is_empty()
     {
         // Arrange
         var next = Json.Parse("{}");
@@ -31,7 +31,7 @@ public sealed class IrDiffTests
     [TestCase("[1]")]
     [TestCase("\"ir\"")]
     [TestCase("null")]
-    public void ChangedFields_previousNotAnObject_listsEveryTopLevelKey(string previous)
+    public void ChangedFields_previous_not_an_object_lists_every_top_level_key(string previous)
     {
         // Arrange
         var next = Json.Parse("""{"b":1,"a":2}""");
@@ -44,7 +44,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_previousUndefined_listsEveryTopLevelKey()
+    public void ChangedFields_previous_undefined_lists_every_top_level_key()
     {
         // Arrange
         var next = Json.Parse("""{"a":1}""");
@@ -57,7 +57,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_equalDocuments_isEmpty()
+    public void ChangedFields_equal_documents_is_empty()
     {
         // Arrange
         var previous = Json.Parse("""{"signature":{"name":"f","parameters":[{"name":"a"}]},"n":1}""");
@@ -71,7 +71,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_keyOrderAndWhitespaceDiffer_isEmpty()
+    public void ChangedFields_key_order_and_whitespace_differ_is_empty()
     {
         // Arrange
         var previous = Json.Parse("""{"a":{"x":1,"y":[{"p":1,"q":2}]},"b":true}""");
@@ -85,7 +85,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_equalNumbersWrittenDifferently_isEmpty()
+    public void ChangedFields_equal_numbers_written_differently_is_empty()
     {
         // Arrange
         var previous = Json.Parse("""{"n":1,"s":"A"}""");
@@ -99,7 +99,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_nestedScalarChanged_reportsTheDeepestPath()
+    public void ChangedFields_nested_scalar_changed_reports_the_deepest_path()
     {
         // Arrange
         var previous = Json.Parse("""{"signature":{"name":"f","returns":{"type":"int"}}}""");
@@ -113,7 +113,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_elementInsideArrayChanged_reportsTheArrayAsAWhole()
+    public void ChangedFields_element_inside_array_changed_reports_the_array_as_a_whole()
     {
         // Arrange
         var previous = Json.Parse("""{"signature":{"parameters":[{"name":"a","type":"int"}]}}""");
@@ -127,7 +127,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_arrayReordered_reportsTheArray()
+    public void ChangedFields_array_reordered_reports_the_array()
     {
         // Arrange
         var previous = Json.Parse("""{"effects":["a","b"]}""");
@@ -141,7 +141,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_keysAddedAndRemoved_reportsBothAtTheirDepth()
+    public void ChangedFields_keys_added_and_removed_reports_both_at_their_depth()
     {
         // Arrange
         var previous = Json.Parse("""{"gone":1,"signature":{"name":"f","old":true}}""");
@@ -155,7 +155,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_objectReplacedByScalar_reportsTheObjectsPath()
+    public void ChangedFields_object_replaced_by_scalar_reports_the_objects_path()
     {
         // Arrange
         var previous = Json.Parse("""{"signature":{"returns":{"type":"int"}}}""");
@@ -169,7 +169,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_scalarReplacedByObject_reportsThePathOnly()
+    public void ChangedFields_scalar_replaced_by_object_reports_the_path_only()
     {
         // Arrange
         var previous = Json.Parse("""{"returns":"int"}""");
@@ -183,7 +183,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_objectReplacedByArray_reportsThePath()
+    public void ChangedFields_object_replaced_by_array_reports_the_path()
     {
         // Arrange
         var previous = Json.Parse("""{"x":{}}""");
@@ -197,7 +197,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_nullValueVersusMissingKey_reportsTheKey()
+    public void ChangedFields_null_value_versus_missing_key_reports_the_key()
     {
         // Arrange
         var previous = Json.Parse("""{"a":null}""");
@@ -211,7 +211,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_emptyObjectGainsAKey_reportsTheNewKeysPath()
+    public void ChangedFields_empty_object_gains_a_key_reports_the_new_keys_path()
     {
         // Arrange
         var previous = Json.Parse("""{"a":{}}""");
@@ -225,7 +225,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_emptyObjectRemoved_reportsItsPath()
+    public void ChangedFields_empty_object_removed_reports_its_path()
     {
         // Arrange
         var previous = Json.Parse("""{"a":{},"b":1}""");
@@ -239,7 +239,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_keysContainingDotsAndBackslashes_escapesThem()
+    public void ChangedFields_keys_containing_dots_and_backslashes_escapes_them()
     {
         // Arrange
         var previous = Json.Parse("""{"a.b":1,"c":{"d.e":1},"back\\slash":1}""");
@@ -253,7 +253,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_dottedKeyVersusNesting_giveDifferentPaths()
+    public void ChangedFields_dotted_key_versus_nesting_give_different_paths()
     {
         // Arrange
         var flat = IrDiff.ChangedFields(null, Json.Parse("""{"a.b":1}"""));
@@ -266,7 +266,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_emptyKey_isWrittenAsEscapeSoNoPathIsEmpty()
+    public void ChangedFields_empty_key_is_written_as_escape_so_no_path_is_empty()
     {
         // Arrange
         var previous = Json.Parse("""{"":1,"a":{"":1}}""");
@@ -280,7 +280,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_repeatedKey_comparesTheLastValueAsJsonbKeepsIt()
+    public void ChangedFields_repeated_key_compares_the_last_value_as_jsonb_keeps_it()
     {
         // Arrange
         var previous = Json.Parse("""{"a":1}""");
@@ -294,7 +294,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_manyChanges_areDistinctAndOrdinallySorted()
+    public void ChangedFields_many_changes_are_distinct_and_ordinally_sorted()
     {
         // Arrange
         var previous = Json.Parse("""{"B":1,"a":1,"c":{"z":1,"y":1}}""");
@@ -314,7 +314,7 @@ public sealed class IrDiffTests
     [TestCase("[]")]
     [TestCase("1")]
     [TestCase("null")]
-    public void ChangedFields_nextNotAnObject_throwsArgumentException(string next)
+    public void ChangedFields_next_not_an_object_throws_argument_exception(string next)
     {
         // Arrange
         var element = Json.Parse(next);
@@ -327,7 +327,7 @@ public sealed class IrDiffTests
     }
 
     [Test]
-    public void ChangedFields_result_isAcceptedAsChangedFieldsOfARevision()
+    public void ChangedFields_result_is_accepted_as_changed_fields_of_a_revision()
     {
         // Arrange
         var changed = IrDiff.ChangedFields(Json.Parse("""{"":{"a.b":1}}"""), Json.Parse("""{"":{"a.b":2},"x":1}"""));

@@ -6,7 +6,7 @@ public sealed class PageRequestTests
     [TestCase(0, 0, "limit", ValidationRule.Range)]
     [TestCase(0, -3, "limit", ValidationRule.Range)]
     [TestCase(0, PageRequest.MaxLimit + 1, "limit", ValidationRule.Range)]
-    public void Constructor_outOfRange_throwsNamingFieldAndRule(int offset, int limit, string field, ValidationRule rule)
+    public void Constructor_out_of_range_throws_naming_field_and_rule(int offset, int limit, string field, ValidationRule rule)
     {
         // Arrange
         PageRequest Create() => new(offset, limit);
@@ -21,7 +21,7 @@ public sealed class PageRequestTests
     [TestCase(0, 1)]
     [TestCase(0, PageRequest.MaxLimit)]
     [TestCase(int.MaxValue, 1)]
-    public void Constructor_withinRange_keepsOffsetAndLimit(int offset, int limit)
+    public void Constructor_within_range_keeps_offset_and_limit(int offset, int limit)
     {
         // Arrange
         var expected = (offset, limit);
@@ -34,7 +34,7 @@ public sealed class PageRequestTests
     }
 
     [Test]
-    public void First_noLimit_usesTheDefault()
+    public void First_no_limit_uses_the_default()
     {
         // Arrange
         var expected = new PageRequest(0, PageRequest.DefaultLimit);
@@ -47,7 +47,7 @@ public sealed class PageRequestTests
     }
 
     [Test]
-    public void Next_pageWithMore_continuesAfterIt()
+    public void Next_page_with_more_continues_after_it()
     {
         // Arrange
         var page = new Page<int>([1, 2], new PageRequest(4, 2), HasMore: true);
@@ -60,7 +60,7 @@ public sealed class PageRequestTests
     }
 
     [Test]
-    public void Next_lastPage_isNull()
+    public void Next_last_page_is_null()
     {
         // Arrange
         var page = new Page<int>([1], new PageRequest(4, 2), HasMore: false);
@@ -73,7 +73,7 @@ public sealed class PageRequestTests
     }
 
     [Test]
-    public void Next_offsetWouldOverflow_isNull()
+    public void Next_offset_would_overflow_is_null()
     {
         // Arrange
         var page = new Page<int>([1], new PageRequest(int.MaxValue - 1, 2), HasMore: true);

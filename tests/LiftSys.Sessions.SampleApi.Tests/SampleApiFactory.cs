@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using LiftSys.Sessions.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace LiftSys.Sessions.SampleApi.Tests;
+
+/// <summary>
+/// The sample API in memory, configured as a deployment would be: the application's NOINHERIT login (never the owner),
+/// a random JWT secret, and the Production environment.
+/// </summary>
+public sealed class SampleApiFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    /// <summary>Initializes a new instance for a migrated database.</summary>
+    /// <param name="database">The database; the host connects with the server's application login.</param>
+    /// <param name="secret">The JWT secret; a new random one when <see langword="null"/>.</param>
+    /// <param name="settings">More configuration, overriding the defaults above.</param>
+    public SampleApiFactory(TestDatabase database, string? secret = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        Tokens = new TestTokens(secret ?? TestTokens.NewSecret());
+        this.settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["LiftSysSessions:ConnectionString"] = database.Server.AppConnectionString(database.Name),
+            ["Jwt:Secret"] = Tokens.Secret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+    }
+
+    /// <summary>Gets the tokens this host accepts.</summary>
+    public TestTokens Tokens { get; }
+
+    /// <summary>Creates a client that sends a valid token for <paramref name="userId"/>.</summary>
+    public HttpClient CreateClientFor(Guid userId) => CreateClientWithToken(Tokens.ForUser(userId));
+
+    /// <summary>Creates a client that sends <paramref name="token"/> as its Bearer token.</summary>
+    public HttpClient CreateClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateScopes = true;
+            options.ValidateOnBuild = true;
+        });
+    }
+}
