@@ -104,11 +104,13 @@ namespace LiftSys.Sessions.EfCore.Migrations
                     SET search_path = ''
                 AS $fn$
                 BEGIN
-                    NEW.updated_at := pg_catalog.now();
+                    -- now() is the transaction's start: a transaction that began earlier but commits later, or a second
+                    -- update in one transaction, would otherwise repeat or move back an optimistic-concurrency token.
+                    NEW.updated_at := GREATEST(pg_catalog.now(), OLD.updated_at + interval '1 microsecond');
                     RETURN NEW;
                 END
                 $fn$;
-                COMMENT ON FUNCTION update_updated_at_column() IS 'liftsys-sessions: sets updated_at to now() on every UPDATE';
+                COMMENT ON FUNCTION update_updated_at_column() IS 'liftsys-sessions: moves updated_at to now() (and always forward) on every UPDATE';
                 REVOKE ALL ON FUNCTION update_updated_at_column() FROM PUBLIC, anon, authenticated, service_role;
 
                 CREATE TRIGGER trigger_sessions_updated_at

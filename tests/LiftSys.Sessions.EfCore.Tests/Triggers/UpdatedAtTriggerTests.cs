@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Tests.Triggers;
 
-/// <summary><c>trigger_sessions_updated_at</c>: every UPDATE of a session stamps <c>updated_at</c> with the transaction's time.</summary>
+/// <summary>
+/// <c>trigger_sessions_updated_at</c>: every UPDATE of a session stamps <c>updated_at</c> with the transaction's time, or
+/// one microsecond past the previous value when that is later, so the optimistic-concurrency token always moves forward.
+/// </summary>
 public sealed class UpdatedAtTriggerTests
 {
     private TestDatabase database = null!;
@@ -49,6 +52,38 @@ public sealed class UpdatedAtTriggerTests
             "UPDATE sessions SET updated_at = '2000-01-01T00:00:00Z' WHERE id = $1 RETURNING updated_at, now()", session);
 
         Assert.That(updatedAt, Is.EqualTo(now));
+    }
+
+    [Test]
+    public async Task Updates_in_one_transaction_each_move_updated_at_forward()
+    {
+        var session = await SqlRows.InsertSessionAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var first = await connection.ScalarAsync<DateTime>("UPDATE sessions SET status = 'paused' WHERE id = $1 RETURNING updated_at", session);
+        var second = await connection.ScalarAsync<DateTime>("UPDATE sessions SET status = 'active' WHERE id = $1 RETURNING updated_at", session);
+        await transaction.CommitAsync();
+
+        Assert.That(second, Is.EqualTo(first.AddTicks(TimeSpan.TicksPerMicrosecond)), "now() is the same inside one transaction");
+    }
+
+    [Test]
+    public async Task Update_from_a_transaction_that_started_before_the_last_one_never_moves_updated_at_back()
+    {
+        var session = await SqlRows.InsertSessionAsync(connection);
+        await using var late = await database.OpenOwnerConnectionAsync();
+        await using var earlier = await late.BeginTransactionAsync();
+        var earlierNow = await late.ScalarAsync<DateTime>("SELECT now()");
+        var committed = await connection.ScalarAsync<DateTime>("UPDATE sessions SET status = 'paused' WHERE id = $1 RETURNING updated_at", session);
+
+        var fromEarlier = await late.ScalarAsync<DateTime>("UPDATE sessions SET status = 'active' WHERE id = $1 RETURNING updated_at", session);
+        await earlier.CommitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(earlierNow, Is.LessThan(committed));
+            Assert.That(fromEarlier, Is.EqualTo(committed.AddTicks(TimeSpan.TicksPerMicrosecond)));
+        });
     }
 
     [Test]
