@@ -19,7 +19,7 @@ public sealed class RecentActivity
     }
 
     /// <summary>Gets what happened (<c>event_type</c>).</summary>
-    public ActivityEventType EventType { get; private set; }
+    public SessionActivityKind EventType { get; private set; }
 
     /// <summary>Gets the session (<c>session_id</c>).</summary>
     public Guid SessionId { get; private set; }
@@ -28,17 +28,17 @@ public sealed class RecentActivity
     public Guid UserId { get; private set; }
 
     /// <summary>
-    /// Gets the revision (<c>revision_id</c>): the one created, for <see cref="ActivityEventType.RevisionCreated"/>; the
-    /// IR revision the draft or resolution was made from, if any, for <see cref="ActivityEventType.DraftCreated"/> and
-    /// <see cref="ActivityEventType.HoleResolved"/>; <see langword="null"/> for
-    /// <see cref="ActivityEventType.SessionCreated"/>.
+    /// Gets the revision (<c>revision_id</c>): the one created, for <see cref="SessionActivityKind.RevisionCreated"/>; the
+    /// IR revision the draft or resolution was made from, if any, for <see cref="SessionActivityKind.DraftCreated"/> and
+    /// <see cref="SessionActivityKind.HoleResolved"/>; <see langword="null"/> for
+    /// <see cref="SessionActivityKind.SessionCreated"/>.
     /// </summary>
     public Guid? RevisionId { get; private set; }
 
-    /// <summary>Gets the draft created (<c>draft_id</c>), for <see cref="ActivityEventType.DraftCreated"/> only.</summary>
+    /// <summary>Gets the draft created (<c>draft_id</c>), for <see cref="SessionActivityKind.DraftCreated"/> only.</summary>
     public Guid? DraftId { get; private set; }
 
-    /// <summary>Gets the resolution created (<c>resolution_id</c>), for <see cref="ActivityEventType.HoleResolved"/> only.</summary>
+    /// <summary>Gets the resolution created (<c>resolution_id</c>), for <see cref="SessionActivityKind.HoleResolved"/> only.</summary>
     public Guid? ResolutionId { get; private set; }
 
     /// <summary>Gets when it happened: the created row's <c>created_at</c> (<c>event_time</c>, UTC).</summary>

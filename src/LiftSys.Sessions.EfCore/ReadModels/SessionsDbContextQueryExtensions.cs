@@ -65,9 +65,9 @@ public static class SessionsDbContextQueryExtensions
         return context.RecentActivities
             .Where(a => a.SessionId == sessionId)
             .OrderBy(a => a.EventTime)
-            .ThenBy(a => a.EventType == ActivityEventType.SessionCreated ? 0
-                : a.EventType == ActivityEventType.RevisionCreated ? 1
-                : a.EventType == ActivityEventType.DraftCreated ? 2
+            .ThenBy(a => a.EventType == SessionActivityKind.SessionCreated ? 0
+                : a.EventType == SessionActivityKind.RevisionCreated ? 1
+                : a.EventType == SessionActivityKind.DraftCreated ? 2
                 : 3)
             .ThenBy(a => a.DraftId ?? a.ResolutionId ?? a.RevisionId);
     }

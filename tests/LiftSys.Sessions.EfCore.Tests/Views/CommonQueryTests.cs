@@ -120,8 +120,8 @@ public sealed class CommonQueryTests
         {
             Assert.That(timeline.Select(e => e.EventType), Is.EqualTo(new[]
             {
-                ActivityEventType.SessionCreated, ActivityEventType.RevisionCreated, ActivityEventType.RevisionCreated,
-                ActivityEventType.DraftCreated, ActivityEventType.HoleResolved, ActivityEventType.RevisionCreated,
+                SessionActivityKind.SessionCreated, SessionActivityKind.RevisionCreated, SessionActivityKind.RevisionCreated,
+                SessionActivityKind.DraftCreated, SessionActivityKind.HoleResolved, SessionActivityKind.RevisionCreated,
             }));
             Assert.That(timeline.Select(e => e.EventTime), Is.Ordered);
             Assert.That(timeline[^1].RevisionId, Is.EqualTo(revisions[2].Id));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiftSys.Sessions.EfCore.ReadModels;
 using LiftSys.Sessions.TestSupport;
 using LiftSys.Sessions.TestSupport.Fakers;
 using Microsoft.EntityFrameworkCore;
@@ -137,10 +136,10 @@ public sealed class ViewAggregateTests
     {
         var owners = data.Sessions.ToDictionary(s => s.Id, s => s.UserId);
         var expected = data.Sessions
-            .Select(s => new ActivityRow(ActivityEventType.SessionCreated, s.Id, s.UserId, null, null, null, s.CreatedAt, Json(w =>
+            .Select(s => new ActivityRow(SessionActivityKind.SessionCreated, s.Id, s.UserId, null, null, null, s.CreatedAt, Json(w =>
                 w.WriteString("source", SessionEnumText.ToText(s.Source)))))
             .Concat(data.Revisions.Select(r => new ActivityRow(
-                ActivityEventType.RevisionCreated, r.SessionId, owners[r.SessionId], r.Id, null, null, r.CreatedAt, Json(w =>
+                SessionActivityKind.RevisionCreated, r.SessionId, owners[r.SessionId], r.Id, null, null, r.CreatedAt, Json(w =>
                 {
                     w.WriteNumber("revision_number", r.RevisionNumber);
                     w.WriteString("source", SessionEnumText.ToText(r.Source));
@@ -148,7 +147,7 @@ public sealed class ViewAggregateTests
                     JsonSerializer.Serialize(w, r.ChangedFields);
                 }))))
             .Concat(data.Drafts.Select(d => new ActivityRow(
-                ActivityEventType.DraftCreated, d.SessionId, owners[d.SessionId], d.IrRevisionId, d.Id, null, d.CreatedAt, Json(w =>
+                SessionActivityKind.DraftCreated, d.SessionId, owners[d.SessionId], d.IrRevisionId, d.Id, null, d.CreatedAt, Json(w =>
                 {
                     w.WriteNumber("draft_number", d.DraftNumber);
                     w.WriteString("source", SessionEnumText.ToText(d.Source));
@@ -157,7 +156,7 @@ public sealed class ViewAggregateTests
                     w.WriteBoolean("ast_valid", d.AstValid);
                 }))))
             .Concat(data.Resolutions.Select(h => new ActivityRow(
-                ActivityEventType.HoleResolved, h.SessionId, owners[h.SessionId], h.IrRevisionId, null, h.Id, h.CreatedAt, Json(w =>
+                SessionActivityKind.HoleResolved, h.SessionId, owners[h.SessionId], h.IrRevisionId, null, h.Id, h.CreatedAt, Json(w =>
                 {
                     w.WriteString("hole_id", h.HoleId);
                     w.WriteString("hole_type", SessionEnumText.ToText(h.HoleType));
@@ -262,6 +261,6 @@ public sealed class ViewAggregateTests
         decimal? AvgValidationTimeMs, decimal TotalLlmCostUsd);
 
     private sealed record ActivityRow(
-        ActivityEventType EventType, Guid SessionId, Guid UserId, Guid? RevisionId, Guid? DraftId, Guid? ResolutionId,
+        SessionActivityKind EventType, Guid SessionId, Guid UserId, Guid? RevisionId, Guid? DraftId, Guid? ResolutionId,
         DateTimeOffset EventTime, JsonValue EventData);
 }
