@@ -30,10 +30,6 @@ public sealed class EfCoreSessionStore : ISessionStore
     /// <summary>How many times an operation runs at most when it meets a race PostgreSQL reports and the store can absorb.</summary>
     public const int MaxAttempts = 5;
 
-    // Stand-in parent id for validating a child's input before the actor and the session are looked at, so bad input is
-    // refused the same way whoever calls and whether or not the session exists.
-    private static readonly Guid ValidationSessionId = Guid.AllBitsSet;
-
     private readonly IDbContextFactory<SessionsDbContext> contexts;
     private readonly ISessionActorAccessor actors;
     private readonly TimeProvider timeProvider;
@@ -52,7 +48,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         this.timeProvider = timeProvider;
     }
 
-    private SessionActor CurrentActor => SessionActorScope.CurrentActor ?? actors.Current ?? SessionActor.Anonymous;
+    private SessionActor CurrentActor => SessionStoreRules.CurrentActor(actors);
 
     /// <inheritdoc />
     public Task<Session> CreateFromPromptAsync(string prompt, CreateSessionOptions? options = null, CancellationToken cancellationToken = default)
@@ -174,7 +170,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         _ = SessionRevision.Create(
-            ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
+            SessionStoreRules.ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
         RequireWriter();
         return WriteAsync(
             async context =>
@@ -218,7 +214,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         details ??= new SessionDraftDetails();
-        _ = SessionDraft.Create(ValidationSessionId, 1, source, codeContent, details);
+        _ = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
         RequireWriter();
         return WriteAsync(
             async context =>
@@ -257,7 +253,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         details ??= new HoleResolutionDetails();
-        _ = HoleResolution.Create(ValidationSessionId, holeId, holeType, method, resolvedValue, details);
+        _ = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
         RequireWriter();
         return WriteAsync(
             async context =>
@@ -272,7 +268,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                     })
                     .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                     ?? throw new SessionNotFoundException(sessionId);
-                EnsureTakesHistory(sessionId, row.Status);
+                SessionStoreRules.EnsureTakesHistory(sessionId, row.Status);
                 EnsureRevision(sessionId, revisionId, row.RevisionExists);
 
                 var resolution = HoleResolution.Create(sessionId, holeId, holeType, method, resolvedValue, details);
@@ -355,18 +351,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         }
     }
 
-    private static void EnsureTakesHistory(Session session) => EnsureTakesHistory(session.Id, session.Status);
-
-    private static void EnsureTakesHistory(Guid sessionId, SessionStatus status)
-    {
-        if (status == SessionStatus.Finalized)
-        {
-            throw new SessionValidationException(
-                "status",
-                ValidationRule.StatusTransition,
-                $"Session {sessionId} is finalized: it takes no new revisions, drafts or hole resolutions.");
-        }
-    }
+    private static void EnsureTakesHistory(Session session) => SessionStoreRules.EnsureTakesHistory(session.Id, session.Status);
 
     private static void EnsureRevision(Guid sessionId, Guid? revisionId, bool exists)
     {
@@ -449,7 +434,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         // Input first, then the actor: the same order as every other write.
         Guard.NotEmpty(input, "original_input");
         Guard.Json(options?.Metadata, "metadata", JsonValueKind.Object);
-        var owner = OwnerOfNewSession(CurrentActor, options?.OwnerId);
+        var owner = SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId);
         return await WriteAsync(
             async context =>
             {
@@ -463,24 +448,11 @@ public sealed class EfCoreSessionStore : ISessionStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static Guid OwnerOfNewSession(SessionActor actor, Guid? ownerId) => actor.Kind switch
-    {
-        SessionActorKind.User when ownerId is null || ownerId == actor.UserId => actor.UserId!.Value,
-        SessionActorKind.User => throw new SessionAccessDeniedException(
-            actor.Kind, "A user can create sessions only for themselves; only the service role may name another owner."),
-        SessionActorKind.ServiceRole => ownerId ?? throw new SessionValidationException(
-            "user_id", ValidationRule.Required, "The service role has no user of its own: name the owner in CreateSessionOptions.OwnerId."),
-        _ => throw DeniedToAnonymous(),
-    };
-
-    private static SessionAccessDeniedException DeniedToAnonymous() =>
-        new(SessionActorKind.Anonymous, "Nobody is signed in, so nothing can be written: act as a user or, in reviewed backend code, as the service role.");
-
     private void RequireWriter()
     {
         if (CurrentActor.Kind == SessionActorKind.Anonymous)
         {
-            throw DeniedToAnonymous();
+            throw SessionStoreRules.DeniedToAnonymous();
         }
     }
 

@@ -32,9 +32,6 @@ namespace LiftSys.Sessions.InMemory;
 /// </remarks>
 public sealed class InMemorySessionStore : ISessionStore
 {
-    // The factories refuse the empty GUID, so argument checks that run before the session is looked up use this one.
-    private static readonly Guid ValidationSessionId = Guid.AllBitsSet;
-
     private readonly ISessionActorAccessor actors;
     private readonly TimeProvider timeProvider;
     private readonly Lock sync = new();
@@ -61,7 +58,7 @@ public sealed class InMemorySessionStore : ISessionStore
         this.timeProvider = timeProvider;
     }
 
-    private SessionActor CurrentActor => SessionActorScope.CurrentActor ?? actors.Current ?? SessionActor.Anonymous;
+    private SessionActor CurrentActor => SessionStoreRules.CurrentActor(actors);
 
     /// <inheritdoc />
     public Task<Session> CreateFromPromptAsync(string prompt, CreateSessionOptions? options = null, CancellationToken cancellationToken = default)
@@ -158,7 +155,7 @@ public sealed class InMemorySessionStore : ISessionStore
             () =>
             {
                 _ = SessionRevision.Create(
-                    ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
+                    SessionStoreRules.ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
                 return Write(sessionId, stored =>
                 {
                     EnsureTakesHistory(stored.Session);
@@ -178,7 +175,7 @@ public sealed class InMemorySessionStore : ISessionStore
             () =>
             {
                 details ??= new SessionDraftDetails();
-                _ = SessionDraft.Create(ValidationSessionId, 1, source, codeContent, details);
+                _ = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
                 return Write(sessionId, stored =>
                 {
                     EnsureTakesHistory(stored.Session);
@@ -208,7 +205,7 @@ public sealed class InMemorySessionStore : ISessionStore
             () =>
             {
                 details ??= new HoleResolutionDetails();
-                _ = HoleResolution.Create(ValidationSessionId, holeId, holeType, method, resolvedValue, details);
+                _ = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
                 return Write(sessionId, stored =>
                 {
                     EnsureTakesHistory(stored.Session);
@@ -316,29 +313,7 @@ public sealed class InMemorySessionStore : ISessionStore
         _ => false,
     };
 
-    private static Guid OwnerOfNewSession(SessionActor actor, Guid? ownerId) => actor.Kind switch
-    {
-        SessionActorKind.User when ownerId is null || ownerId == actor.UserId => actor.UserId!.Value,
-        SessionActorKind.User => throw new SessionAccessDeniedException(
-            actor.Kind, "A user can create sessions only for themselves; only the service role may name another owner."),
-        SessionActorKind.ServiceRole => ownerId ?? throw new SessionValidationException(
-            "user_id", ValidationRule.Required, "The service role has no user of its own: name the owner in CreateSessionOptions.OwnerId."),
-        _ => throw DeniedToAnonymous(),
-    };
-
-    private static SessionAccessDeniedException DeniedToAnonymous() =>
-        new(SessionActorKind.Anonymous, "Nobody is signed in, so nothing can be written: act as a user or, in reviewed backend code, as the service role.");
-
-    private static void EnsureTakesHistory(Session session)
-    {
-        if (session.Status == SessionStatus.Finalized)
-        {
-            throw new SessionValidationException(
-                "status",
-                ValidationRule.StatusTransition,
-                $"Session {session.Id} is finalized: it takes no new revisions, drafts or hole resolutions.");
-        }
-    }
+    private static void EnsureTakesHistory(Session session) => SessionStoreRules.EnsureTakesHistory(session.Id, session.Status);
 
     private static void EnsureOwnRevision(StoredSession stored, Guid? revisionId)
     {
@@ -359,7 +334,7 @@ public sealed class InMemorySessionStore : ISessionStore
         // Input first, then the actor: the same order as every other write.
         Guard.NotEmpty(input, "original_input");
         Guard.Json(options?.Metadata, "metadata", JsonValueKind.Object);
-        var owner = OwnerOfNewSession(CurrentActor, options?.OwnerId);
+        var owner = SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId);
         var session = source == SessionSource.Code
             ? Session.StartFromCode(owner, input, options?.Metadata)
             : Session.StartFromPrompt(owner, input, options?.Metadata);
@@ -411,7 +386,7 @@ public sealed class InMemorySessionStore : ISessionStore
         var actor = CurrentActor;
         if (actor.Kind == SessionActorKind.Anonymous)
         {
-            throw DeniedToAnonymous();
+            throw SessionStoreRules.DeniedToAnonymous();
         }
 
         lock (sync)
