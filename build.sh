@@ -23,8 +23,9 @@ Commands:
   test     Build $solution ($configuration) and run every test project against PostgreSQL 15.
            Installs $postgres_package and $pgbouncer_package first when they are missing (as root), and ends
            with one line: "N passed, M failed[, K skipped]".
-  sample   Start a throwaway local PostgreSQL 15, create a database owned by a non-superuser role,
-           apply the migrations with the liftsys-sessions CLI, show what they created, and stop the server.
+  sample   Start a throwaway local PostgreSQL 15 with the README's roles, run the sample API on it (which
+           migrates as the owner and serves as a NOINHERIT login), walk two users through it with curl
+           (samples/run-walkthrough.sh), then stop the API and the server. Exits 0 only if every step did.
 
 Environment:
   LIFTSYS_TEST_POSTGRES   Superuser connection string of an existing server; the tests then use it
@@ -171,61 +172,49 @@ stop_sample_server() {
 run_sample() {
     ensure_postgres --local
 
-    local bin sample_dir socket_dir port=5432 database="liftsys_sample" owner="liftsys_owner"
+    local bin sample_dir socket_dir port=5432 database="liftsys_sample" owner="liftsys_owner" app="liftsys_app"
     bin="$(postgres_bin_dir)"
     sample_dir="$(mktemp -d "${TMPDIR:-/tmp}/liftsys-sample-XXXXXX")"
     chmod 0755 "$sample_dir"
     socket_dir="$sample_dir"
     [[ "$(id -u)" -ne 0 ]] || chown postgres:postgres "$sample_dir"
 
-    # The server listens on a unix socket inside the sample directory only: no TCP port to collide with.
+    # The server listens on a unix socket inside the sample directory only: no TCP port to collide with, and (mode
+    # 0700) no other local user can reach this trust-authenticated throwaway server.
     # shellcheck disable=SC2064 # expand now: the locals are gone when the EXIT trap runs
     trap "stop_sample_server '$bin' '$sample_dir'" EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
 
     echo "==> Starting a throwaway PostgreSQL 15 in $sample_dir"
     as_postgres "$bin/initdb" -D "$sample_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
     as_postgres "$bin/pg_ctl" -D "$sample_dir/data" -l "$sample_dir/server.log" -w \
-        -o "-c listen_addresses='' -k $socket_dir -p $port -c fsync=off" start >/dev/null
+        -o "-c listen_addresses='' -k $socket_dir -p $port -c unix_socket_permissions=0700 -c fsync=off" start >/dev/null
 
     local psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port")
-    echo "==> Creating role $owner (no superuser, no BYPASSRLS) and database $database owned by it"
-    "${psql[@]}" -U postgres -d postgres -c "CREATE ROLE $owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+    echo "==> Creating the roles of the README's deployment model: anon, authenticated, service_role (BYPASSRLS),"
+    echo "    $owner (owns the tables, runs the migrations) and $app (the API's login: NOINHERIT, no rights of its own)"
+    "${psql[@]}" -U postgres -d postgres <<SQL
+CREATE ROLE anon NOLOGIN NOINHERIT;
+CREATE ROLE authenticated NOLOGIN NOINHERIT;
+CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+CREATE ROLE $owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+CREATE ROLE $app LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+GRANT anon, authenticated, service_role TO $app;
+SQL
+    echo "==> Creating database $database owned by $owner"
     "${psql[@]}" -U postgres -d postgres -c "CREATE DATABASE $database OWNER $owner TEMPLATE template0"
 
-    echo "==> Building the liftsys-sessions CLI"
-    dotnet build tools/LiftSys.Sessions.Cli -c "$configuration" -v quiet -nologo >/dev/null
-    local cli=(dotnet run --project tools/LiftSys.Sessions.Cli -c "$configuration" --no-build --)
-    export LIFTSYS_SESSIONS_CONNECTION="Host=$socket_dir;Port=$port;Database=$database;Username=$owner"
+    # The API logs in as $app and migrates on start-up as $owner; the walkthrough stops it before returning.
+    LIFTSYS_SAMPLE_CONNECTION="Host=$socket_dir;Port=$port;Database=$database;Username=$app" \
+    LIFTSYS_SAMPLE_MIGRATION_CONNECTION="Host=$socket_dir;Port=$port;Database=$database;Username=$owner" \
+    LIFTSYS_SAMPLE_CONFIGURATION="$configuration" \
+        bash "$repo_root/samples/run-walkthrough.sh"
 
-    echo "==> liftsys-sessions list"
-    "${cli[@]}" list
-    echo "==> liftsys-sessions migrate (as $owner)"
-    "${cli[@]}" migrate
-    echo "==> liftsys-sessions list"
-    "${cli[@]}" list
-
-    echo "==> What the migrations created"
-    "${psql[@]}" -U "$owner" -d "$database" -P pager=off <<'SQL'
-SELECT c.relname AS "table",
-       pg_get_userbyid(c.relowner) AS owner,
-       (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-       (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c') AS checks,
-       (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f') AS foreign_keys,
-       (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid) AS indexes
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind = 'r'
-ORDER BY c.relname;
-
-SELECT tablename AS "table", indexname AS "index", regexp_replace(indexdef, '^.* USING ', '') AS definition
-FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx\_%'
-ORDER BY tablename, indexname;
-SQL
-
-    echo "==> Writing one session with plain SQL to show the defaults the schema fills in"
-    "${psql[@]}" -U "$owner" -d "$database" -P pager=off <<'SQL'
-INSERT INTO sessions (user_id, original_input) VALUES (gen_random_uuid(), 'Write a function that adds two numbers');
-SELECT id, status, source, revision_count, metadata, created_at FROM sessions;
-SQL
+    echo
+    echo "==> What PostgreSQL kept after the API stopped (read as $owner, which row-level security does not filter)"
+    "${psql[@]}" -U "$owner" -d "$database" -P pager=off \
+        -c "SELECT user_id, status, source, revision_count, draft_count, hole_count FROM sessions ORDER BY created_at"
     echo "==> Done; stopping the server."
 }
 

@@ -23,10 +23,10 @@ public abstract class SampleApiFixture
         await Database.DisposeAsync();
     }
 
-    /// <summary>A client acting as a new user, and that user's id.</summary>
-    protected (HttpClient Client, Guid UserId) NewUser()
+    /// <summary>A new user, with a client that acts as them.</summary>
+    protected TestUser NewUser()
     {
         var userId = Guid.NewGuid();
-        return (Api.CreateClientFor(userId), userId);
+        return new TestUser(userId, Api.CreateClientFor(userId));
     }
 }

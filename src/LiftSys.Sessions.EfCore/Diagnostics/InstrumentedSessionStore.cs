@@ -153,7 +153,8 @@ internal sealed partial class InstrumentedSessionStore(ISessionStore inner, stri
             if (ex is LiftSysSessionsException or OperationCanceledException)
             {
                 // A refusal the caller is meant to handle (bad input, a conflict, not found): not a fault of the store.
-                LogRefused(logger, ex, operation, storeName);
+                var exceptionType = ex.GetType().Name;
+                LogRefused(logger, operation, storeName, exceptionType);
             }
             else
             {
@@ -167,8 +168,9 @@ internal sealed partial class InstrumentedSessionStore(ISessionStore inner, stri
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Session store {Operation} on {Store} completed in {ElapsedMilliseconds:0.0} ms.")]
     private static partial void LogCompleted(ILogger logger, string operation, string store, double elapsedMilliseconds);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Session store {Operation} on {Store} refused the request.")]
-    private static partial void LogRefused(ILogger logger, Exception exception, string operation, string store);
+    // A refusal is the caller's to handle; no stack trace, no message text (it may quote user input).
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Session store {Operation} on {Store} refused the request: {ExceptionType}.")]
+    private static partial void LogRefused(ILogger logger, string operation, string store, string exceptionType);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Session store {Operation} on {Store} failed.")]
     private static partial void LogFailed(ILogger logger, Exception exception, string operation, string store);

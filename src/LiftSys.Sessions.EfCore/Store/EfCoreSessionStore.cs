@@ -302,12 +302,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     public Task<Session> FinalizeAsync(Guid sessionId, CancellationToken cancellationToken = default)
         => TransitionAsync(
             sessionId,
-            session =>
-            {
-                // created_at comes from the database's clock; never finalize before it if the host's clock lags.
-                var now = timeProvider.GetUtcNow();
-                session.MarkFinalized(now < session.CreatedAt ? session.CreatedAt : now);
-            },
+            session => session.MarkFinalized(SessionStoreRules.FinalizationTime(timeProvider, session)),
             cancellationToken);
 
     /// <inheritdoc />

@@ -262,8 +262,7 @@ public sealed class InMemorySessionStore : ISessionStore
             session =>
             {
                 // Never before created_at: the store's own timestamps run ahead of a clock that stands still.
-                var now = ToMicroseconds(timeProvider.GetUtcNow());
-                session.MarkFinalized(now < session.CreatedAt ? session.CreatedAt : now);
+                session.MarkFinalized(SessionStoreRules.FinalizationTime(timeProvider, session));
             },
             cancellationToken);
 
@@ -321,12 +320,6 @@ public sealed class InMemorySessionStore : ISessionStore
         {
             throw new SessionRevisionNotFoundException(stored.Session.Id, id);
         }
-    }
-
-    private static DateTimeOffset ToMicroseconds(DateTimeOffset value)
-    {
-        var ticks = value.UtcTicks;
-        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
     }
 
     private Session Create(SessionSource source, string input, CreateSessionOptions? options)
@@ -438,7 +431,7 @@ public sealed class InMemorySessionStore : ISessionStore
     // Called under the lock: strictly increasing, so no two writes share an updated_at.
     private DateTimeOffset NextTimestamp()
     {
-        var now = ToMicroseconds(timeProvider.GetUtcNow());
+        var now = SessionStoreRules.ToMicroseconds(timeProvider.GetUtcNow());
         lastTimestamp = now > lastTimestamp ? now : lastTimestamp.AddTicks(TimeSpan.TicksPerMicrosecond);
         return lastTimestamp;
     }

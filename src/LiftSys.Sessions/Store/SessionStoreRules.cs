@@ -44,4 +44,22 @@ internal static class SessionStoreRules
                 $"Session {sessionId} is finalized: it takes no new revisions, drafts or hole resolutions.");
         }
     }
+
+    /// <summary>
+    /// When a session finalized now is finalized: the clock's time truncated to microseconds (what <c>timestamptz</c>
+    /// keeps, so the value returned equals the value read back later), and never before the session's creation, whose
+    /// time may come from another clock (the database's).
+    /// </summary>
+    public static DateTimeOffset FinalizationTime(TimeProvider timeProvider, Session session)
+    {
+        var now = ToMicroseconds(timeProvider.GetUtcNow());
+        return now < session.CreatedAt ? session.CreatedAt : now;
+    }
+
+    /// <summary>Truncates to whole microseconds, in UTC, as <c>timestamptz</c> stores times.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class TelemetryTests
             Assert.That(metrics.Sum("liftsys.sessions.errored"), Is.EqualTo(1));
             Assert.That(metrics.Count("liftsys.sessions.operation.duration", ("operation", "add_draft"), ("store", "memory")), Is.EqualTo(1));
             Assert.That(metrics.Sum("liftsys.sessions.operation.errors", ("operation", "pause"), ("error.type", nameof(SessionNotFoundException))), Is.EqualTo(1));
-            Assert.That(logs.Events, Has.Some.Matches<(int Id, LogLevel Level)>(e => e is { Id: 2002, Level: LogLevel.Information }), "a refusal is logged");
+            Assert.That(logs.Events, Has.Some.Matches<(int Id, LogLevel Level)>(e => e is { Id: 2002, Level: LogLevel.Debug }), "a refusal is logged, without a stack trace");
         });
     }
 

@@ -24,6 +24,25 @@ public abstract partial class SessionStoreContractTests
         });
     }
 
+    [Test]
+    public async Task Finalize_clock_with_sub_microsecond_ticks_returns_the_time_that_is_read_back()
+    {
+        // Arrange
+        var session = await GivenSessionAsync(UserA);
+        Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromTicks(3));
+
+        // Act
+        var finalized = await Store.FinalizeAsync(session.Id);
+
+        // Assert
+        var stored = (await Store.GetAsync(session.Id))!.Session;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finalized.FinalizedAt, Is.EqualTo(stored.FinalizedAt));
+            Assert.That(finalized.FinalizedAt!.Value.UtcTicks % TimeSpan.TicksPerMicrosecond, Is.Zero, "timestamptz keeps microseconds");
+        });
+    }
+
     [TestCase(SessionStatus.Active, SessionTransition.Pause, SessionStatus.Paused)]
     [TestCase(SessionStatus.Paused, SessionTransition.Resume, SessionStatus.Active)]
     [TestCase(SessionStatus.Paused, SessionTransition.Finalize, SessionStatus.Finalized)]
