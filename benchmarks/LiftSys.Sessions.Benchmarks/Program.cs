@@ -40,7 +40,7 @@ try
     var environment = RunEnvironment.Detect(server.Version);
     await log.WriteLineAsync($"Machine: {environment}");
     var report = new ReportWriter(options, environment);
-    report.Note($"Load average at start (1, 5, 15 min): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
+    report.Note($"Load average at start (1, 5, 15 min): {RunEnvironment.LoadAverage()}");
 
     foreach (var scale in options.Scales)
     {
@@ -108,7 +108,7 @@ try
         }
     }
 
-    report.Note($"Load average at end (1, 5, 15 min): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
+    report.Note($"Load average at end (1, 5, 15 min): {RunEnvironment.LoadAverage()}");
     var markdown = report.Render();
     var file = Path.Combine(output, "results.md");
     await File.WriteAllTextAsync(file, markdown);

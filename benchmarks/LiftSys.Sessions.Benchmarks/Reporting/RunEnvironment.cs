@@ -20,6 +20,11 @@ internal sealed record RunEnvironment(string Cpu, int Cores, double MemoryGiB, s
             postgresVersion.ToString());
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), so a report says how busy the shared machine was.</summary>
+    /// <returns>For example <c>2.70, 5.60, 7.07</c>, or <c>unknown</c>.</returns>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"{Cpu}, {Cores} cores, {MemoryGiB:N0} GiB; {Os}; {Runtime}; PostgreSQL {PostgreSql} (throwaway cluster: fsync, synchronous_commit and full_page_writes off, as the tests run it)");

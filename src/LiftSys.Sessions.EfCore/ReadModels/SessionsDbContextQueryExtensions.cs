@@ -46,8 +46,10 @@ public static class SessionsDbContextQueryExtensions
             .Where(s => s.Id == sessionId)
             .Select(s => new SessionWithLatest(
                 s,
-                context.Revisions.Where(r => r.SessionId == s.Id).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
-                context.Drafts.Where(d => d.SessionId == s.Id).OrderByDescending(d => d.DraftNumber).FirstOrDefault()))
+                // Correlated on the parameter, not on s.Id: EF then filters before it numbers rows, instead of numbering
+                // every revision and draft of every session (ROW_NUMBER over the whole table) and joining the first.
+                context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
+                context.Drafts.Where(d => d.SessionId == sessionId).OrderByDescending(d => d.DraftNumber).FirstOrDefault()))
             .SingleOrDefaultAsync(cancellationToken);
     }
 

@@ -69,13 +69,15 @@ public sealed class EfCoreSessionStore : ISessionStore
         return await ReadAsync(
             async context =>
             {
+                // The children are correlated on the parameter, not on s.Id: EF then filters before it numbers rows,
+                // instead of numbering every revision of every session (ROW_NUMBER over the whole table).
                 var row = await context.Sessions.AsNoTracking()
                     .Where(s => s.Id == sessionId)
                     .Select(s => new
                     {
                         Session = s,
-                        Revision = context.Revisions.Where(r => r.SessionId == s.Id).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
-                        Draft = context.Drafts.Where(d => d.SessionId == s.Id).OrderByDescending(d => d.DraftNumber).FirstOrDefault(),
+                        Revision = context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
+                        Draft = context.Drafts.Where(d => d.SessionId == sessionId).OrderByDescending(d => d.DraftNumber).FirstOrDefault(),
                     })
                     .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
                 return row is null ? null : new SessionSnapshot(row.Session, row.Revision, row.Draft);
@@ -225,8 +227,8 @@ public sealed class EfCoreSessionStore : ISessionStore
                     .Select(s => new
                     {
                         Session = s,
-                        LastNumber = context.Drafts.Where(d => d.SessionId == s.Id).Max(d => (int?)d.DraftNumber),
-                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == s.Id && r.Id == revisionId),
+                        LastNumber = context.Drafts.Where(d => d.SessionId == sessionId).Max(d => (int?)d.DraftNumber),
+                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == sessionId && r.Id == revisionId),
                     })
                     .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                     ?? throw new SessionNotFoundException(sessionId);
@@ -264,7 +266,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                     .Select(s => new
                     {
                         s.Status,
-                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == s.Id && r.Id == revisionId),
+                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == sessionId && r.Id == revisionId),
                     })
                     .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                     ?? throw new SessionNotFoundException(sessionId);
@@ -391,8 +393,8 @@ public sealed class EfCoreSessionStore : ISessionStore
         var row = await context.Sessions.Where(s => s.Id == sessionId)
             .Select(s => new LockedForRevision(
                 s,
-                context.Revisions.Where(r => r.SessionId == s.Id).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
-                targetNumber == null ? null : context.Revisions.FirstOrDefault(r => r.SessionId == s.Id && r.RevisionNumber == targetNumber)))
+                context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
+                targetNumber == null ? null : context.Revisions.FirstOrDefault(r => r.SessionId == sessionId && r.RevisionNumber == targetNumber)))
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SessionNotFoundException(sessionId);
         EnsureTakesHistory(row.Session);
