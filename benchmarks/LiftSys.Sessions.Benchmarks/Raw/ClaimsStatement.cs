@@ -1,31 +1,17 @@
+using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
 using Npgsql;
 
 namespace LiftSys.Sessions.Benchmarks.Raw;
 
 /// <summary>
-/// The statement the library's <c>AuthClaimsConnectionInterceptor</c> sends, word for word, with the same parameters:
+/// The statement the library's <see cref="AuthClaimsConnectionInterceptor"/> sends (its own constant), with the same parameters:
 /// it checks that the login does not skip row-level security and sets <c>role</c>, <c>request.jwt.claims</c> and the
 /// legacy <c>request.jwt.claim.*</c> settings. The raw baseline sends it as the first command of its first batch.
 /// </summary>
 internal static class ClaimsStatement
 {
-    public const string Sql = """
-        SELECT s.rolname, s.rolsuper, s.rolbypassrls, s.owns,
-               CASE WHEN NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN set_config('role', $1, $4) END,
-               CASE WHEN $5 OR NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN
-                   concat_ws(',',
-                       set_config('request.jwt.claims', $2, $4),
-                       set_config('request.jwt.claim.sub', $3, $4),
-                       set_config('request.jwt.claim.role', $1, $4),
-                       set_config('request.jwt.claim', '', $4))
-               END
-        FROM (SELECT r.rolname, r.rolsuper, r.rolbypassrls,
-                     coalesce((SELECT pg_has_role(session_user, t.relowner, 'USAGE')
-                               FROM pg_class t WHERE t.oid = to_regclass('sessions')), false) AS owns
-              FROM pg_roles r
-              WHERE r.rolname = session_user) s
-        """;
+    public const string Sql = AuthClaimsConnectionInterceptor.ApplyClaimsSql;
 
     /// <summary>Creates the command for <paramref name="actor"/>.</summary>
     /// <param name="actor">Who is acting.</param>

@@ -26,7 +26,7 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     // unless $5 (ServiceRoleOnly with the service role acting) lets it keep its own rights, which skip RLS anyway.
     // auth.uid() reads request.jwt.claim.sub before request.jwt.claims, and auth.jwt() reads request.jwt.claim first,
     // so both legacy settings are overwritten too: a value left on a pooled server connection can never win.
-    private const string ApplyClaimsSql = """
+    internal const string ApplyClaimsSql = """
         SELECT s.rolname, s.rolsuper, s.rolbypassrls, s.owns,
                CASE WHEN NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN set_config('role', $1, $4) END,
                CASE WHEN $5 OR NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN

@@ -66,7 +66,7 @@ public sealed class EfCoreSessionStore : ISessionStore
             return null;
         }
 
-        return await ReadAsync(
+        return await RunAsync(
             async context =>
             {
                 // The children are correlated on the parameter, not on s.Id: EF then filters before it numbers rows,
@@ -93,7 +93,7 @@ public sealed class EfCoreSessionStore : ISessionStore
             return null;
         }
 
-        return await ReadAsync(context => ReadHistoryAsync(context, sessionId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(context => ReadHistoryAsync(context, sessionId, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -134,7 +134,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     {
         ArgumentNullException.ThrowIfNull(session);
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 // Optimistic concurrency on updated_at, as the spec asks: the row is changed only if nobody changed it
@@ -174,7 +174,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         _ = SessionRevision.Create(
             SessionStoreRules.ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, targetNumber: null, cancellationToken).ConfigureAwait(false);
@@ -189,7 +189,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     {
         Guard.Positive(revisionNumber, "revision_number");
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, revisionNumber, cancellationToken).ConfigureAwait(false);
@@ -218,7 +218,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         details ??= new SessionDraftDetails();
         _ = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 var revisionId = details.IrRevisionId;
@@ -257,7 +257,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         details ??= new HoleResolutionDetails();
         _ = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 var revisionId = details.IrRevisionId;
@@ -315,7 +315,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     public Task DeleteAsync(Guid sessionId, CancellationToken cancellationToken = default)
     {
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 // Revisions, drafts and resolutions go with it (ON DELETE CASCADE), and row-level security makes another
@@ -432,7 +432,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         Guard.NotEmpty(input, "original_input");
         Guard.Json(options?.Metadata, "metadata", JsonValueKind.Object);
         var owner = SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId);
-        return await WriteAsync(
+        return await RunAsync(
             async context =>
             {
                 var session = source == SessionSource.Code
@@ -456,7 +456,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     private Task<Session> TransitionAsync(Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
     {
         RequireWriter();
-        return WriteAsync(
+        return RunAsync(
             async context =>
             {
                 // The only row read is the locked one, which a statement that waited for the lock re-reads: one statement.
@@ -478,7 +478,7 @@ public sealed class EfCoreSessionStore : ISessionStore
             return new Page<Session>([], page, HasMore: false);
         }
 
-        var items = await ReadAsync(
+        var items = await RunAsync(
             context =>
             {
                 var sessions = context.Sessions.AsNoTracking();
@@ -505,12 +505,6 @@ public sealed class EfCoreSessionStore : ISessionStore
 
         return new Page<Session>(items, page, hasMore);
     }
-
-    private Task<T> ReadAsync<T>(Func<SessionsDbContext, Task<T>> read, CancellationToken cancellationToken)
-        => RunAsync(read, cancellationToken);
-
-    private Task<T> WriteAsync<T>(Func<SessionsDbContext, Task<T>> write, CancellationToken cancellationToken)
-        => RunAsync(write, cancellationToken);
 
     private async Task<T> RunAsync<T>(Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
     {
