@@ -20,20 +20,19 @@ internal sealed class LiftSysSessionsHistoryRepository(HistoryRepositoryDependen
 #pragma warning restore EF1001
 {
     /// <summary>The table, created, with row-level security on and no privilege for PUBLIC or an API role.</summary>
-    /// <returns>The SQL (used by the non-idempotent script and, through <see cref="GetCreateIfNotExistsScript"/>, by Migrate).</returns>
+    /// <returns>The SQL (Npgsql's create-if-not-exists script is built from it, so it is closed on every path).</returns>
     public override string GetCreateScript() => base.GetCreateScript() + LockdownScript();
 
     /// <summary>
     /// Creates and closes the table only when it does not exist yet: Migrate runs this on every call and the idempotent
     /// script on every apply, and on a database that has it already the grants migration 005 gave must stay as they are.
     /// </summary>
-    /// <returns>One <c>DO</c> block.</returns>
+    /// <returns>One <c>DO</c> block (around Npgsql's <c>CREATE TABLE IF NOT EXISTS</c>, which concurrent creators still need).</returns>
     public override string GetCreateIfNotExistsScript() => $"""
         DO $history$
         BEGIN
             IF pg_catalog.to_regclass('{QuotedTable.Replace("'", "''", StringComparison.Ordinal)}') IS NULL THEN
-        {base.GetCreateScript()}
-        {LockdownScript()}
+        {base.GetCreateIfNotExistsScript()}
             END IF;
         END
         $history$;
