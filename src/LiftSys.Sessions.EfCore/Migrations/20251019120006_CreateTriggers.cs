@@ -23,8 +23,8 @@ namespace LiftSys.Sessions.EfCore.Migrations
     /// one DELETE per parent row) each change a counter once per affected session instead of once per row. Before
     /// updating, the sessions are locked in id order, so two statements that touch the same sessions queue instead of
     /// deadlocking. Beyond the spec's INSERT and DELETE triggers, a row-level trigger follows a child moved to another
-    /// session (<c>authenticated</c> may update <c>session_id</c> within its own sessions) and a TRUNCATE trigger
-    /// zeroes the counter, so no path leaves a counter wrong.
+    /// session (<c>authenticated</c> may move a draft or resolution between its own sessions, <c>service_role</c> any
+    /// child) and a TRUNCATE trigger zeroes the counter, so no path leaves a counter wrong.
     /// </para>
     /// <para>
     /// <b>SECURITY DEFINER.</b> Migration 005 does not let <c>authenticated</c> write the counters (so a client of
