@@ -36,8 +36,13 @@ internal sealed class HoleResolutionEntityTypeConfiguration : IEntityTypeConfigu
 
         builder.HasOne<Session>().WithMany().HasForeignKey(h => h.SessionId)
             .HasConstraintName("hole_resolutions_session_id_fkey").OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<SessionRevision>().WithMany().HasForeignKey(h => h.IrRevisionId)
-            .HasConstraintName("hole_resolutions_ir_revision_id_fkey").OnDelete(DeleteBehavior.SetNull);
+
+        // As for drafts: one key on ir_revision_id, tying it to the resolution's own session (see
+        // SessionDraftEntityTypeConfiguration). The unique index below leads with its two columns and so covers it.
+        builder.HasOne<SessionRevision>().WithMany()
+            .HasForeignKey(h => new { h.SessionId, h.IrRevisionId })
+            .HasPrincipalKey(r => new { r.SessionId, r.Id })
+            .HasConstraintName("hole_resolutions_ir_revision_same_session_fkey").OnDelete(DeleteBehavior.SetNull);
 
         // UNIQUE (session_id, ir_revision_id, hole_id) is a table constraint in the schema, but EF can only model a
         // unique constraint (an alternate key) over non-nullable columns, and ir_revision_id is nullable. A unique

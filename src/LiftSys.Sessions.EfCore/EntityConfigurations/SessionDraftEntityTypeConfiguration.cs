@@ -40,13 +40,22 @@ internal sealed class SessionDraftEntityTypeConfiguration : IEntityTypeConfigura
 
         builder.HasOne<Session>().WithMany().HasForeignKey(d => d.SessionId)
             .HasConstraintName("session_drafts_session_id_fkey").OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<SessionRevision>().WithMany().HasForeignKey(d => d.IrRevisionId)
-            .HasConstraintName("session_drafts_ir_revision_id_fkey").OnDelete(DeleteBehavior.SetNull);
+
+        // The revision must belong to the draft's own session, and it is the only key on ir_revision_id: a second,
+        // plain key would fail on its own name for an id that exists nowhere and pass for another user's revision,
+        // telling the two apart (foreign keys are checked without row-level security). The database sets only
+        // ir_revision_id to NULL when the revision goes (ON DELETE SET NULL (ir_revision_id), migration 005), which EF
+        // cannot spell; SetNull is the nearest it can describe.
+        builder.HasOne<SessionRevision>().WithMany()
+            .HasForeignKey(d => new { d.SessionId, d.IrRevisionId })
+            .HasPrincipalKey(r => new { r.SessionId, r.Id })
+            .HasConstraintName("session_drafts_ir_revision_same_session_fkey").OnDelete(DeleteBehavior.SetNull);
 
         builder.HasIndex(d => d.SessionId).HasDatabaseName("idx_drafts_session_id");
         builder.HasIndex(d => new { d.SessionId, d.DraftNumber }).HasDatabaseName("idx_drafts_session_draft")
             .IsDescending(false, true);
         builder.HasIndex(d => d.IrRevisionId).HasDatabaseName("idx_drafts_ir_revision_id");
+        builder.HasIndex(d => new { d.SessionId, d.IrRevisionId }).HasDatabaseName("idx_drafts_session_ir_revision");
         builder.HasIndex(d => d.CreatedAt).HasDatabaseName("idx_drafts_created_at").IsDescending(true);
         builder.HasIndex(d => d.Source).HasDatabaseName("idx_drafts_source");
         builder.HasIndex(d => new { d.SyntaxValid, d.AstValid }).HasDatabaseName("idx_drafts_valid");

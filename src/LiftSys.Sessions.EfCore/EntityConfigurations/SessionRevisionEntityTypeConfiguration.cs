@@ -19,6 +19,9 @@ internal sealed class SessionRevisionEntityTypeConfiguration : IEntityTypeConfig
         builder.HasAlternateKey(r => new { r.SessionId, r.RevisionNumber })
             .HasName("session_revisions_session_id_revision_number_key");
 
+        // What a draft's or resolution's ir_revision_id refers to: a revision of the same session.
+        builder.HasAlternateKey(r => new { r.SessionId, r.Id }).HasName("session_revisions_session_id_id_key");
+
         builder.Property(r => r.Id).HasColumnName("id").HasColumnType("uuid").HasDefaultValueSql("gen_random_uuid()");
         builder.Property(r => r.SessionId).HasColumnName("session_id").HasColumnType("uuid");
         builder.Property(r => r.RevisionNumber).HasColumnName("revision_number").HasColumnType("integer");

@@ -39,6 +39,10 @@ namespace LiftSys.Sessions.EfCore.Migrations
                     table.CheckConstraint("sessions_status_check", "status IN ('active', 'paused', 'finalized', 'error')");
                 });
 
+            // Closed to the API roles before this migration commits: Supabase's default privileges would otherwise
+            // open the table through its REST API until migration 005 adds the policies (see ApiRoleLockdown).
+            migrationBuilder.Sql(ApiRoleLockdown.Table("sessions"));
+
             migrationBuilder.CreateIndex(
                 name: "idx_sessions_created_at",
                 table: "sessions",

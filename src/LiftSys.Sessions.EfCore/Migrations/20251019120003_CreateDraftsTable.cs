@@ -54,6 +54,10 @@ namespace LiftSys.Sessions.EfCore.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // Closed to the API roles before this migration commits: Supabase's default privileges would otherwise
+            // open the table through its REST API until migration 005 adds the policies (see ApiRoleLockdown).
+            migrationBuilder.Sql(ApiRoleLockdown.Table("session_drafts"));
+
             migrationBuilder.CreateIndex(
                 name: "idx_drafts_created_at",
                 table: "session_drafts",

@@ -186,6 +186,7 @@ namespace LiftSys.Sessions.EfCore.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Row-level security stays on: migrations 001-004 create the tables with it, closed until these policies exist.
             foreach (var table in Tables)
             {
                 migrationBuilder.Sql($"""
@@ -193,7 +194,6 @@ namespace LiftSys.Sessions.EfCore.Migrations
                     DROP POLICY IF EXISTS "Users can insert their own {table}" ON {table};
                     DROP POLICY IF EXISTS "Users can update their own {table}" ON {table};
                     DROP POLICY IF EXISTS "Users can delete their own {table}" ON {table};
-                    ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;
                     """);
             }
 

@@ -23,8 +23,8 @@ namespace LiftSys.Sessions.EfCore.Migrations
     /// one DELETE per parent row) each change a counter once per affected session instead of once per row. Before
     /// updating, the sessions are locked in id order, so two statements that touch the same sessions queue instead of
     /// deadlocking. Beyond the spec's INSERT and DELETE triggers, a row-level trigger follows a child moved to another
-    /// session (<c>authenticated</c> may update <c>session_id</c> within its own sessions) and a TRUNCATE trigger
-    /// zeroes the counter, so no path leaves a counter wrong.
+    /// session (<c>authenticated</c> may move a draft or resolution between its own sessions, <c>service_role</c> any
+    /// child) and a TRUNCATE trigger zeroes the counter, so no path leaves a counter wrong.
     /// </para>
     /// <para>
     /// <b>SECURITY DEFINER.</b> Migration 005 does not let <c>authenticated</c> write the counters (so a client of
@@ -37,9 +37,10 @@ namespace LiftSys.Sessions.EfCore.Migrations
     /// PostgreSQL checks it only when a trigger is created, never when one fires.
     /// </para>
     /// <para>
-    /// <c>update_updated_at_column()</c> only assigns <c>NEW.updated_at</c>, which needs no privilege, so it runs as the
-    /// caller. It is created with <c>CREATE OR REPLACE</c> because Supabase projects often have a function of that name
-    /// with the same body already, and it is dropped again only when no other trigger uses it.
+    /// <c>liftsys_sessions_set_updated_at()</c> only assigns <c>NEW.updated_at</c>, which needs no privilege, so it runs
+    /// as the caller. It has a name of its own: the library never touches an object it did not create, and
+    /// <c>update_updated_at_column()</c>, the name this migration used at first, is a helper many Supabase projects
+    /// already have (migration 008 moves databases that applied the earlier version of this migration off it).
     /// </para>
     /// <para>
     /// Every statement runs both directly and inside the PL/pgSQL <c>DO</c> block of an idempotent script: there is no
@@ -99,7 +100,7 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 """);
 
             migrationBuilder.Sql("""
-                CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger
+                CREATE FUNCTION liftsys_sessions_set_updated_at() RETURNS trigger
                     LANGUAGE plpgsql
                     SET search_path = ''
                 AS $fn$
@@ -110,12 +111,12 @@ namespace LiftSys.Sessions.EfCore.Migrations
                     RETURN NEW;
                 END
                 $fn$;
-                COMMENT ON FUNCTION update_updated_at_column() IS 'liftsys-sessions: moves updated_at to now() (and always forward) on every UPDATE';
-                REVOKE ALL ON FUNCTION update_updated_at_column() FROM PUBLIC, anon, authenticated, service_role;
+                COMMENT ON FUNCTION liftsys_sessions_set_updated_at() IS 'liftsys-sessions: moves updated_at to now() (and always forward) on every UPDATE';
+                REVOKE ALL ON FUNCTION liftsys_sessions_set_updated_at() FROM PUBLIC, anon, authenticated, service_role;
 
                 CREATE TRIGGER trigger_sessions_updated_at
                     BEFORE UPDATE ON sessions
-                    FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
+                    FOR EACH ROW EXECUTE FUNCTION liftsys_sessions_set_updated_at();
                 """);
         }
 
@@ -126,8 +127,8 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 DROP TRIGGER IF EXISTS trigger_sessions_updated_at ON sessions;
                 DO $drop$
                 BEGIN
-                    IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgfoid = to_regprocedure('update_updated_at_column()')) THEN
-                        DROP FUNCTION IF EXISTS update_updated_at_column();
+                    IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgfoid = to_regprocedure('liftsys_sessions_set_updated_at()')) THEN
+                        DROP FUNCTION IF EXISTS liftsys_sessions_set_updated_at();
                     END IF;
                 END
                 $drop$;

@@ -617,6 +617,9 @@ namespace LiftSys.Sessions.EfCore.Migrations
                         .IsDescending(false, true)
                         .HasDatabaseName("idx_drafts_session_draft");
 
+                    b.HasIndex("SessionId", "IrRevisionId")
+                        .HasDatabaseName("idx_drafts_session_ir_revision");
+
                     b.HasIndex("SyntaxValid", "AstValid")
                         .HasDatabaseName("idx_drafts_valid");
 
@@ -684,6 +687,9 @@ namespace LiftSys.Sessions.EfCore.Migrations
                     b.HasKey("Id")
                         .HasName("session_revisions_pkey");
 
+                    b.HasAlternateKey("SessionId", "Id")
+                        .HasName("session_revisions_session_id_id_key");
+
                     b.HasAlternateKey("SessionId", "RevisionNumber")
                         .HasName("session_revisions_session_id_revision_number_key");
 
@@ -723,9 +729,10 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 {
                     b.HasOne("LiftSys.Sessions.SessionRevision", null)
                         .WithMany()
-                        .HasForeignKey("IrRevisionId")
+                        .HasForeignKey("SessionId", "IrRevisionId")
+                        .HasPrincipalKey("SessionId", "Id")
                         .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("hole_resolutions_ir_revision_id_fkey");
+                        .HasConstraintName("hole_resolutions_ir_revision_same_session_fkey");
 
                     b.HasOne("LiftSys.Sessions.Session", null)
                         .WithMany()
@@ -739,9 +746,10 @@ namespace LiftSys.Sessions.EfCore.Migrations
                 {
                     b.HasOne("LiftSys.Sessions.SessionRevision", null)
                         .WithMany()
-                        .HasForeignKey("IrRevisionId")
+                        .HasForeignKey("SessionId", "IrRevisionId")
+                        .HasPrincipalKey("SessionId", "Id")
                         .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("session_drafts_ir_revision_id_fkey");
+                        .HasConstraintName("session_drafts_ir_revision_same_session_fkey");
 
                     b.HasOne("LiftSys.Sessions.Session", null)
                         .WithMany()

@@ -87,6 +87,26 @@ public sealed class SchemaIntrospectionTests
     }
 
     [Test]
+    public async Task Every_foreign_key_has_an_index_that_leads_with_its_columns()
+    {
+        // Supabase's linter rule 0001 (unindexed_foreign_keys): without one, a delete of the referenced row scans the table.
+        var unindexed = await ReadAsync(
+            """
+            SELECT k.conname
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND k.contype = 'f'
+              AND NOT EXISTS (
+                  SELECT FROM pg_index i
+                  WHERE i.indrelid = k.conrelid
+                    AND (SELECT array_agg(col ORDER BY col) FROM unnest((i.indkey::int2[])[0:cardinality(k.conkey) - 1]) col)
+                        = (SELECT array_agg(col ORDER BY col) FROM unnest(k.conkey) col))
+            """,
+            r => r.GetString(0));
+
+        Assert.That(unindexed, Is.Empty);
+    }
+
+    [Test]
     public async Task Check_constraints_cover_every_rule_of_the_spec()
     {
         var actual = await ReadAsync(

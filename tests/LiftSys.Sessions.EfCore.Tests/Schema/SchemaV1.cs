@@ -99,6 +99,10 @@ internal static class SchemaV1
             "CREATE INDEX idx_drafts_validation_errors ON public.session_drafts USING gin (validation_errors)"),
         ("idx_drafts_metadata", "CREATE INDEX idx_drafts_metadata ON public.session_drafts USING gin (metadata)"),
 
+        // Beyond the spec's list (migration 008): covers session_drafts_ir_revision_same_session_fkey.
+        ("idx_drafts_session_ir_revision",
+            "CREATE INDEX idx_drafts_session_ir_revision ON public.session_drafts USING btree (session_id, ir_revision_id)"),
+
         ("idx_resolutions_session_id", "CREATE INDEX idx_resolutions_session_id ON public.hole_resolutions USING btree (session_id)"),
         ("idx_resolutions_ir_revision_id",
             "CREATE INDEX idx_resolutions_ir_revision_id ON public.hole_resolutions USING btree (ir_revision_id)"),
@@ -126,16 +130,13 @@ internal static class SchemaV1
         ("session_drafts", "session_drafts_pkey", "PRIMARY KEY (id)"),
         ("session_drafts", "session_drafts_session_id_draft_number_key", "UNIQUE (session_id, draft_number)"),
         ("session_drafts", "session_drafts_session_id_fkey", "FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE"),
-        ("session_drafts", "session_drafts_ir_revision_id_fkey",
-            "FOREIGN KEY (ir_revision_id) REFERENCES session_revisions(id) ON DELETE SET NULL"),
         ("hole_resolutions", "hole_resolutions_pkey", "PRIMARY KEY (id)"),
         ("hole_resolutions", "hole_resolutions_session_id_ir_revision_id_hole_id_key", "UNIQUE (session_id, ir_revision_id, hole_id)"),
         ("hole_resolutions", "hole_resolutions_session_id_fkey", "FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE"),
-        ("hole_resolutions", "hole_resolutions_ir_revision_id_fkey",
-            "FOREIGN KEY (ir_revision_id) REFERENCES session_revisions(id) ON DELETE SET NULL"),
 
-        // Added by migration 005 beyond the spec's list: a draft's or resolution's IR revision must belong to its own
-        // session (the plain foreign key is checked without row-level security).
+        // In place of the spec's plain keys on ir_revision_id (migration 005 added these, 008 dropped the plain ones): a
+        // draft's or resolution's IR revision must belong to its own session, and "not yours" and "does not exist" fail
+        // alike, on one constraint (foreign keys are checked without row-level security).
         ("session_revisions", "session_revisions_session_id_id_key", "UNIQUE (session_id, id)"),
         ("session_drafts", "session_drafts_ir_revision_same_session_fkey",
             "FOREIGN KEY (session_id, ir_revision_id) REFERENCES session_revisions(session_id, id) ON DELETE SET NULL (ir_revision_id)"),

@@ -74,7 +74,7 @@ public sealed class RlsMigrationTests
     }
 
     [Test]
-    public async Task Down_removes_policies_row_level_security_and_its_own_shim()
+    public async Task Down_removes_policies_grants_and_its_own_shim_and_leaves_the_tables_closed()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var context = database.CreateOwnerContext();
@@ -85,7 +85,15 @@ public sealed class RlsMigrationTests
         Assert.Multiple(async () =>
         {
             Assert.That(await connection.ScalarAsync<long>("SELECT count(*) FROM pg_policy"), Is.Zero);
-            Assert.That(await connection.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relrowsecurity"), Is.Zero);
+            Assert.That(await connection.ScalarAsync<string[]>(
+                "SELECT array_agg(relname::text ORDER BY relname) FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace"),
+                Is.EqualTo(new[] { SessionsDbContext.MigrationsHistoryTable, "hole_resolutions", "session_drafts", "session_revisions", "sessions" }),
+                "as migrations 001-004 (and the history table) create them");
+            Assert.That(await connection.ScalarAsync<long>("""
+                SELECT count(*) FROM pg_class c CROSS JOIN unnest(ARRAY['anon', 'authenticated', 'service_role']) r
+                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                  AND has_table_privilege(r, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+                """), Is.Zero);
             Assert.That(await connection.ScalarAsync<string>("SELECT to_regprocedure('auth.uid()')::text"), Is.Null);
             Assert.That(await connection.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'auth'"), Is.Zero);
             Assert.That(await connection.ScalarAsync<long>(
@@ -112,7 +120,10 @@ public sealed class RlsMigrationTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(enabled, Is.EqualTo(new[] { "hole_resolutions", "session_drafts", "session_revisions", "sessions" }));
+            Assert.That(enabled, Is.EqualTo(new[]
+            {
+                SessionsDbContext.MigrationsHistoryTable, "hole_resolutions", "session_drafts", "session_revisions", "sessions",
+            }));
             Assert.That(policies, Is.EqualTo(
                 from table in new[] { "hole_resolutions", "session_drafts", "session_revisions", "sessions" }
                 from cmd in new[] { "DELETE", "INSERT", "SELECT", "UPDATE" }

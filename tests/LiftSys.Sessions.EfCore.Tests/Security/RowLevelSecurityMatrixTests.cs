@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LiftSys.Sessions.EfCore.Tests.Infrastructure;
 using LiftSys.Sessions.TestSupport;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed class RowLevelSecurityMatrixTests
         from table in Tables
         from operation in Operations
         from actor in Enum.GetValues<Actor>()
-        select new TestCaseData(table, operation, actor, Expected(operation, actor)).SetArgDisplayNames(table, operation, actor.ToString());
+        select new TestCaseData(table, operation, actor, Expected(table, operation, actor)).SetArgDisplayNames(table, operation, actor.ToString());
 
     [OneTimeSetUp]
     public async Task CreateDatabase() => database = await TestDatabase.CreateAsync();
@@ -71,7 +72,6 @@ public sealed class RowLevelSecurityMatrixTests
         Assert.That(await CountAsServiceAsync("SELECT count(*) FROM sessions WHERE id = $1 AND user_id = $2", rows.SessionId, owner), Is.EqualTo(1));
     }
 
-    [TestCase("session_revisions")]
     [TestCase("session_drafts")]
     [TestCase("hole_resolutions")]
     public async Task Moving_own_child_row_into_another_users_session_is_rejected_by_policy(string table)
@@ -116,6 +116,88 @@ public sealed class RowLevelSecurityMatrixTests
 
         Assert.That((ex!.SqlState, ex.ConstraintName),
             Is.EqualTo((PostgresErrorCodes.ForeignKeyViolation, $"{table}_ir_revision_same_session_fkey")));
+    }
+
+    [Test]
+    public async Task Moving_own_revision_to_another_session_is_denied_even_between_own_sessions()
+    {
+        var owner = Guid.NewGuid();
+        var (mine, alsoMine) = (await SeedAsync(owner), await SeedAsync(owner));
+        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+
+        var outcome = await TryAsync(() => connection.ExecuteAsync(
+            "UPDATE session_revisions SET session_id = $1 WHERE id = $2", alsoMine.SessionId, mine.Ids["session_revisions"]));
+
+        Assert.That(outcome, Is.EqualTo(Outcome.PermissionDenied), "a revision belongs to the history it was appended to");
+        Assert.That(await FingerprintAsync("session_revisions", mine), Is.EqualTo(mine.Fingerprints["session_revisions"]));
+    }
+
+    [Test]
+    public async Task Deleting_a_revision_to_insert_another_under_its_id_is_denied_and_leaves_the_history_intact()
+    {
+        var owner = Guid.NewGuid();
+        var rows = await SeedAsync(owner);
+        var revisionId = rows.Ids["session_revisions"];
+        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+
+        var delete = await TryAsync(() => connection.ExecuteAsync("DELETE FROM session_revisions WHERE id = $1", revisionId));
+        var reinsert = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
+            "INSERT INTO session_revisions (id, session_id, revision_number, source, ir_content) VALUES ($1, $2, 1, 'user_edit', '{\"rewritten\":true}')",
+            revisionId,
+            rows.SessionId));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delete, Is.EqualTo(Outcome.PermissionDenied));
+            Assert.That(reinsert!.SqlState, Is.EqualTo(PostgresErrorCodes.UniqueViolation));
+            Assert.That(await FingerprintAsync("session_revisions", rows), Is.EqualTo(rows.Fingerprints["session_revisions"]));
+        });
+    }
+
+    [Test]
+    public async Task Deleting_own_session_as_a_user_still_removes_its_revisions()
+    {
+        var owner = Guid.NewGuid();
+        var rows = await SeedAsync(owner);
+        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        Assert.That(await connection.ScalarAsync<bool>("SELECT has_table_privilege('session_revisions', 'DELETE')"), Is.False);
+
+        var deleted = await connection.ExecuteAsync("DELETE FROM sessions WHERE id = $1", rows.SessionId);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.EqualTo(1));
+            foreach (var table in Tables)
+            {
+                Assert.That(await FingerprintAsync(table, rows), Is.Null, table);
+            }
+        });
+    }
+
+    [TestCase("session_drafts", "insert")]
+    [TestCase("session_drafts", "update")]
+    [TestCase("hole_resolutions", "insert")]
+    [TestCase("hole_resolutions", "update")]
+    public async Task Naming_another_users_revision_fails_exactly_as_naming_one_that_does_not_exist(string table, string operation)
+    {
+        var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var mine = await SeedAsync(owner);
+        var theirs = await SeedAsync(other);
+
+        // With the error detail PostgreSQL sends (Npgsql redacts it by default), so that all of it is compared.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
+            database.Server.AppConnectionString(database.Name)) { IncludeErrorDetail = true }.ConnectionString);
+        await connection.OpenAsync();
+        await ActorConnections.BecomeAsync(connection, "authenticated", ActorConnections.ClaimsJson("authenticated", owner));
+
+        var forTheirs = await FailureAsync(connection, table, operation, mine, theirs.Ids["session_revisions"]);
+        var forNobodys = await FailureAsync(connection, table, operation, mine, Guid.NewGuid());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(forTheirs, Is.EqualTo(forNobodys));
+            Assert.That(forTheirs.SqlState, Is.EqualTo(PostgresErrorCodes.ForeignKeyViolation));
+        });
     }
 
     [TestCase("UPDATE sessions SET revision_count = 99 WHERE id = $1")]
@@ -167,11 +249,15 @@ public sealed class RowLevelSecurityMatrixTests
         Assert.That(ex!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidTextRepresentation));
     }
 
-    private static Outcome Expected(string operation, Actor actor) => (operation, actor) switch
+    private static Outcome Expected(string table, string operation, Actor actor) => (table, operation, actor) switch
     {
-        (_, Actor.Anonymous or Actor.NoUser) => Outcome.PermissionDenied,
-        ("insert", Actor.OtherUser) => Outcome.RlsViolation,
-        (_, Actor.OtherUser) => Outcome.Affects(0),
+        (_, _, Actor.ServiceRole) => Outcome.Affects(1),
+        (_, _, Actor.Anonymous or Actor.NoUser) => Outcome.PermissionDenied,
+
+        // IR history is append-only for users (migration 008): nobody signed in may delete a revision.
+        ("session_revisions", "delete", _) => Outcome.PermissionDenied,
+        (_, "insert", Actor.OtherUser) => Outcome.RlsViolation,
+        (_, _, Actor.OtherUser) => Outcome.Affects(0),
         _ => Outcome.Affects(1),
     };
 
@@ -194,6 +280,22 @@ public sealed class RowLevelSecurityMatrixTests
     }
 
     private static Task<Outcome> TryAsync(Func<Task<int>> action) => TryAsync(async () => (long)await action());
+
+    /// <summary>
+    /// What the caller learns from a write naming <paramref name="irRevisionId"/>: error code, constraint, and message
+    /// and detail with every id masked (the ids differ by construction; their place and everything around them must not).
+    /// </summary>
+    private static async Task<(string SqlState, string? Constraint, string Message, string? Detail)> FailureAsync(
+        NpgsqlConnection connection, string table, string operation, SeededRows mine, Guid irRevisionId)
+    {
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => operation == "insert"
+            ? InsertChildAsync(connection, table, mine.SessionId, number: 2, irRevisionId)
+            : connection.ExecuteAsync($"UPDATE {table} SET ir_revision_id = $1 WHERE id = $2", irRevisionId, mine.Ids[table]));
+        return (ex!.SqlState, ex.ConstraintName, MaskIds(ex.MessageText), ex.Detail is { } detail ? MaskIds(detail) : null);
+    }
+
+    private static string MaskIds(string text) =>
+        Regex.Replace(text, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", RegexOptions.None, TimeSpan.FromSeconds(1));
 
     private static async Task<long> ActAsync(NpgsqlConnection connection, string table, string operation, SeededRows rows, Guid owner)
     {

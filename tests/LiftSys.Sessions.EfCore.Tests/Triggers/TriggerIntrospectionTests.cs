@@ -22,7 +22,7 @@ public sealed class TriggerIntrospectionTests
     private static readonly (string Name, string Definition)[] Triggers =
     [
         ("trigger_sessions_updated_at",
-            "CREATE TRIGGER trigger_sessions_updated_at BEFORE UPDATE ON public.sessions FOR EACH ROW EXECUTE FUNCTION update_updated_at_column()"),
+            "CREATE TRIGGER trigger_sessions_updated_at BEFORE UPDATE ON public.sessions FOR EACH ROW EXECUTE FUNCTION liftsys_sessions_set_updated_at()"),
         .. CounterTriggers("session_revisions", "trigger_revisions_count", "update_session_revision_count"),
         .. CounterTriggers("session_drafts", "trigger_drafts_count", "update_session_draft_count"),
         .. CounterTriggers("hole_resolutions", "trigger_resolutions_count", "update_session_hole_count"),
@@ -73,7 +73,7 @@ public sealed class TriggerIntrospectionTests
     public async Task Updated_at_function_runs_as_the_caller_with_an_empty_search_path()
     {
         var (definer, config) = (await ReadAsync(
-            "SELECT prosecdef, proconfig FROM pg_proc WHERE oid = 'update_updated_at_column()'::regprocedure",
+            "SELECT prosecdef, proconfig FROM pg_proc WHERE oid = 'liftsys_sessions_set_updated_at()'::regprocedure",
             r => (r.GetBoolean(0), r.GetFieldValue<string[]>(1)))).Single();
 
         Assert.That((definer, config), Is.EqualTo((false, new[] { "search_path=\"\"" })));
@@ -89,7 +89,7 @@ public sealed class TriggerIntrospectionTests
             WHERE p.proname = ANY($1) AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
             """,
             r => r.GetString(0),
-            [CounterFunctions.Append("update_updated_at_column").ToArray(), ApiRoles.Append("public").ToArray()]);
+            [CounterFunctions.Append("liftsys_sessions_set_updated_at").ToArray(), ApiRoles.Append("public").ToArray()]);
 
         Assert.That(executable, Is.Empty);
     }

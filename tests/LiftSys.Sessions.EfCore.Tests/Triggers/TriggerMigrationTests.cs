@@ -13,7 +13,7 @@ public sealed class TriggerMigrationTests
     private const string TriggersMigration = "20251019120006_CreateTriggers";
 
     private static readonly string[] Functions =
-        ["update_session_revision_count", "update_session_draft_count", "update_session_hole_count", "update_updated_at_column"];
+        ["update_session_revision_count", "update_session_draft_count", "update_session_hole_count", "liftsys_sessions_set_updated_at"];
 
     [Test]
     public async Task Down_to_migration_005_removes_triggers_functions_and_views_and_up_restores_them()
@@ -65,15 +65,15 @@ public sealed class TriggerMigrationTests
     }
 
     [Test]
-    public async Task Down_keeps_update_updated_at_column_while_another_table_uses_it()
+    public async Task Down_keeps_the_updated_at_function_while_another_table_uses_it()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using (var owner = await database.OpenOwnerConnectionAsync())
         {
-            // A host's own table stamped by the same (commonly shared) function, as in many Supabase projects.
+            // A host that borrowed the library's function for a table of its own.
             await owner.ExecuteAsync("""
                 CREATE TABLE host_notes (id int PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now());
-                CREATE TRIGGER host_notes_updated_at BEFORE UPDATE ON host_notes FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
+                CREATE TRIGGER host_notes_updated_at BEFORE UPDATE ON host_notes FOR EACH ROW EXECUTE FUNCTION liftsys_sessions_set_updated_at();
                 """);
         }
 
@@ -83,7 +83,7 @@ public sealed class TriggerMigrationTests
         await using var connection = await database.OpenOwnerConnectionAsync();
         Assert.Multiple(async () =>
         {
-            Assert.That(await connection.ScalarAsync<bool>("SELECT to_regprocedure('update_updated_at_column()') IS NOT NULL"), Is.True);
+            Assert.That(await connection.ScalarAsync<bool>("SELECT to_regprocedure('liftsys_sessions_set_updated_at()') IS NOT NULL"), Is.True);
             Assert.That(await connection.ScalarAsync<bool>("SELECT to_regprocedure('update_session_revision_count()') IS NULL"), Is.True);
             Assert.That(await connection.ScalarAsync<long>(
                 "SELECT count(*) FROM pg_trigger WHERE tgname = 'trigger_sessions_updated_at'"), Is.Zero);
