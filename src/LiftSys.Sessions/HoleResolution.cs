@@ -8,6 +8,13 @@ namespace LiftSys.Sessions;
 /// </summary>
 public sealed class HoleResolution
 {
+    /// <summary>
+    /// The longest <see cref="HoleId"/> accepted, in UTF-16 characters: 512. The hole id is part of the unique B-tree
+    /// index on <c>(session_id, ir_revision_id, hole_id)</c>, whose entries PostgreSQL limits to 2704 bytes; 512
+    /// characters take at most 1536 bytes of UTF-8.
+    /// </summary>
+    public const int MaxHoleIdLength = 512;
+
     private HoleResolution()
     {
         HoleId = null!;
@@ -24,7 +31,7 @@ public sealed class HoleResolution
         Id = Guid.CreateVersion7();
         SessionId = sessionId;
         IrRevisionId = details.IrRevisionId;
-        HoleId = Guard.NotEmpty(holeId, "hole_id");
+        HoleId = Guard.NotEmpty(holeId, "hole_id", MaxHoleIdLength);
         HoleType = Guard.Defined(holeType, "hole_type");
         ResolutionMethod = Guard.Defined(method, "resolution_method");
         ResolvedValue = Guard.Json(resolvedValue, "resolved_value");
@@ -76,7 +83,7 @@ public sealed class HoleResolution
 
     /// <summary>Creates a hole resolution.</summary>
     /// <param name="sessionId">The parent session.</param>
-    /// <param name="holeId">The hole's identifier within the IR; not empty.</param>
+    /// <param name="holeId">The hole's identifier within the IR; not empty, at most <see cref="MaxHoleIdLength"/> characters.</param>
     /// <param name="holeType">The hole's category.</param>
     /// <param name="method">How the hole was filled.</param>
     /// <param name="resolvedValue">The value or type the hole was filled with; any JSON value.</param>

@@ -133,11 +133,19 @@ public sealed class Session
     public void MarkError() => MoveTo(SessionStatus.Error, SessionStatus.Active, SessionStatus.Paused);
 
     /// <summary>Completes an active or paused session and stamps <see cref="FinalizedAt"/>.</summary>
-    /// <param name="finalizedAt">When it was finalized; stored as UTC and not earlier than <see cref="CreatedAt"/> once known.</param>
-    /// <exception cref="SessionValidationException">The session is finalized or in error, or the time is before its creation.</exception>
+    /// <param name="finalizedAt">
+    /// When it was finalized; stored as UTC, from 1970-01-01T00:00:00Z up to (not including) 9999-01-01T00:00:00Z, and
+    /// not earlier than <see cref="CreatedAt"/> once known. The range keeps out <see cref="DateTimeOffset.MaxValue"/>
+    /// and <see cref="DateTimeOffset.MinValue"/>, which Npgsql stores as PostgreSQL's <c>infinity</c> and
+    /// <c>-infinity</c>, on which the analytics views' date arithmetic fails.
+    /// </param>
+    /// <exception cref="SessionValidationException">
+    /// The time is outside the range (field <c>finalized_at</c>, <see cref="ValidationRule.Range"/>) or before the
+    /// session's creation (<see cref="ValidationRule.Chronology"/>), or the session is finalized or in error.
+    /// </exception>
     public void MarkFinalized(DateTimeOffset finalizedAt)
     {
-        var utc = Guard.Utc(finalizedAt);
+        var utc = Guard.Timestamp(finalizedAt, "finalized_at");
         if (CreatedAt != default && utc < CreatedAt)
         {
             throw new SessionValidationException(

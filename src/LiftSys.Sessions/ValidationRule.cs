@@ -21,7 +21,10 @@ public enum ValidationRule
     /// <summary>A number had to be zero or greater.</summary>
     NonNegative,
 
-    /// <summary>A number was outside its allowed range (for example a confidence outside 0..1).</summary>
+    /// <summary>
+    /// A number or time was outside its allowed range: a confidence outside 0..1, a JSON number PostgreSQL's
+    /// <c>numeric</c> cannot hold, or a timestamp outside the range the library stores.
+    /// </summary>
     Range,
 
     /// <summary>A number had more digits than its <c>numeric(p, s)</c> column keeps, so storing it would change it.</summary>
@@ -38,4 +41,13 @@ public enum ValidationRule
 
     /// <summary>The requested change is not allowed in the session's current status.</summary>
     StatusTransition,
+
+    /// <summary>
+    /// A text (or a string or property name inside a JSON value) was not well-formed Unicode, such as an unpaired UTF-16
+    /// surrogate, which PostgreSQL's UTF-8 <c>text</c> and <c>jsonb</c> cannot store.
+    /// </summary>
+    ValidUnicode,
+
+    /// <summary>A JSON value was nested deeper than the documented limit.</summary>
+    MaxDepth,
 }

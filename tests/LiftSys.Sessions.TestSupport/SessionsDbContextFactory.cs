@@ -3,13 +3,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LiftSys.Sessions.TestSupport;
 
-/// <summary>Builds a <see cref="SessionsDbContext"/> configured the way a host would: the library's own migrations.</summary>
+/// <summary>
+/// Builds a <see cref="SessionsDbContext"/> configured the way a host would: the library's own migrations, and its data
+/// source configured as the library configures its own (<c>ConfigureLiftSysSessions</c>).
+/// </summary>
 public static class SessionsDbContextFactory
 {
     /// <summary>
-    /// Creates a context over <paramref name="connectionString"/> with
-    /// <c>UseNpgsql(…, o =&gt; o.UseLiftSysSessionsMigrations())</c>. Nothing connects until the context is used, so
-    /// model-only checks (pending model changes, the migration list) may pass a placeholder such as <c>Host=unused</c>.
+    /// Creates a context over <paramref name="connectionString"/> with <c>UseNpgsql(…, o =&gt;
+    /// o.UseLiftSysSessionsMigrations().ConfigureDataSource(b =&gt; b.ConfigureLiftSysSessions()))</c>. Nothing connects
+    /// until the context is used, so model-only checks (pending model changes, the migration list) may pass a
+    /// placeholder such as <c>Host=unused</c>.
     /// </summary>
     /// <param name="connectionString">The Npgsql connection string.</param>
     /// <returns>A new context; the caller disposes it.</returns>
@@ -17,7 +21,7 @@ public static class SessionsDbContextFactory
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var options = new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.UseLiftSysSessionsMigrations())
+            .UseNpgsql(connectionString, npgsql => npgsql.UseLiftSysSessionsMigrations().ConfigureDataSource(b => b.ConfigureLiftSysSessions()))
             .Options;
         return new SessionsDbContext(options);
     }

@@ -9,7 +9,7 @@ namespace LiftSys.Sessions.EfCore.DependencyInjection;
 /// </summary>
 internal sealed class SessionsDataSource(IOptions<LiftSysSessionsOptions> options) : IAsyncDisposable, IDisposable
 {
-    private readonly Lazy<NpgsqlDataSource> dataSource = new(() => new NpgsqlDataSourceBuilder(options.Value.ConnectionString).Build());
+    private readonly Lazy<NpgsqlDataSource> dataSource = new(() => new NpgsqlDataSourceBuilder(options.Value.ConnectionString).ConfigureLiftSysSessions().Build());
 
     public NpgsqlDataSource DataSource => dataSource.Value;
 

@@ -25,6 +25,15 @@ namespace LiftSys.Sessions;
 /// (<see cref="SessionAccessDeniedException"/>), then the session (<see cref="SessionNotFoundException"/>), then its state.
 /// </para>
 /// <para>
+/// <b>What input is accepted</b> is what PostgreSQL stores exactly: every text has no NUL character and no unpaired
+/// UTF-16 surrogate (<see cref="ValidationRule.NoNulCharacter"/>, <see cref="ValidationRule.ValidUnicode"/>) and is at
+/// most 1 MiB long; every JSON value is at most 1 MiB of text, nests objects and arrays at most 64 deep
+/// (<see cref="ValidationRule.MaxDepth"/>), has strings and property names that follow the text rules, and numbers
+/// that PostgreSQL's <c>numeric</c> holds (at most 131072 digits before the point and 16383 after it,
+/// <see cref="ValidationRule.Range"/>); a timestamp is from 1970-01-01 up to, not including, 9999-01-01 UTC. What is
+/// read is not held to these limits: a row another client wrote (deeper JSON, for example) is read back as it is.
+/// </para>
+/// <para>
 /// <b>Every write advances <see cref="Session.UpdatedAt"/></b> of the session it touches, children included (a new
 /// revision, draft or hole resolution changes the session's current IR, code or counters). <see cref="Session.UpdatedAt"/>
 /// is the optimistic concurrency token of <see cref="UpdateAsync"/>. Times are UTC with microsecond precision, as
@@ -93,7 +102,7 @@ public interface ISessionStore
     /// elements match in any order and regardless of duplicates, numbers compare by value.
     /// </summary>
     /// <param name="target">The column to match against.</param>
-    /// <param name="contains">The JSON object that must be contained: no NUL characters, at most 1 MiB.</param>
+    /// <param name="contains">The JSON object that must be contained, held to the same rules as a stored JSON value.</param>
     /// <param name="page">Which slice to read.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The matching sessions in any status, ordered and limited to the actor as in <see cref="ListActiveAsync"/>.</returns>
@@ -185,7 +194,7 @@ public interface ISessionStore
 
     /// <summary>Records how a typed hole was filled. Concurrent resolutions of different holes of one session all succeed.</summary>
     /// <param name="sessionId">The session.</param>
-    /// <param name="holeId">The hole's identifier within the IR: not empty, no NUL characters.</param>
+    /// <param name="holeId">The hole's identifier within the IR: not empty, no NUL characters, at most <see cref="HoleResolution.MaxHoleIdLength"/> characters.</param>
     /// <param name="holeType">The hole's category.</param>
     /// <param name="method">How the hole was filled.</param>
     /// <param name="resolvedValue">The value or type it was filled with: any JSON value.</param>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -18,6 +19,12 @@ namespace LiftSys.Sessions;
 /// Each key is one path segment. A segment escapes a backslash as <c>\\</c> and a dot as <c>\.</c>, so a key that
 /// contains a dot (<c>{"a.b": 1}</c> gives <c>a\.b</c>) cannot be mistaken for nesting; the empty key is written
 /// <c>\e</c> so that no path is empty. An object with the same key twice counts its last value, as <c>jsonb</c> does.
+/// </para>
+/// <para>
+/// Fail-safe on deep documents: the comparison descends only as deep as the shallower of the two values at each path,
+/// and where the thread's stack would not hold a deeper descent (documents thousands of levels deep, which another
+/// client may have stored), the path is reported as changed instead of throwing. A diff may then name a path whose
+/// content is in fact equal, but it never misses a change.
 /// </para>
 /// </remarks>
 public static class IrDiff
@@ -66,9 +73,16 @@ public static class IrDiff
             }
             else if (oldValue.ValueKind == JsonValueKind.Object && value.ValueKind == JsonValueKind.Object)
             {
-                Compare(oldValue, value, path, paths);
+                if (RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    Compare(oldValue, value, path, paths);
+                }
+                else
+                {
+                    paths.Add(path);
+                }
             }
-            else if (!JsonElement.DeepEquals(oldValue, value))
+            else if (!AreEqual(oldValue, value))
             {
                 paths.Add(path);
             }
@@ -80,6 +94,19 @@ public static class IrDiff
             {
                 paths.Add(Join(prefix, key));
             }
+        }
+    }
+
+    // DeepEquals guards its own recursion and throws when the stack runs short; a path it cannot compare counts as changed.
+    private static bool AreEqual(JsonElement before, JsonElement after)
+    {
+        try
+        {
+            return JsonElement.DeepEquals(before, after);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return false;
         }
     }
 

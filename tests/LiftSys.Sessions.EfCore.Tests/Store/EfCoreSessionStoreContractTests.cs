@@ -1,10 +1,7 @@
 using LiftSys.Sessions.EfCore.Security;
-using LiftSys.Sessions.EfCore.Store;
 using LiftSys.Sessions.Security;
 using LiftSys.Sessions.TestSupport;
 using LiftSys.Sessions.TestSupport.Contracts;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace LiftSys.Sessions.EfCore.Tests.Store;
 
@@ -24,28 +21,8 @@ public sealed class EfCoreSessionStoreContractTests(ClaimsScope scope) : Session
     [OneTimeTearDown]
     public async Task DropDatabase() => await database.DisposeAsync();
 
-    protected override async Task<ISessionStore> CreateStoreAsync(ISessionActorAccessor actors, TimeProvider timeProvider)
-    {
-        await using (var owner = await database.OpenOwnerConnectionAsync())
-        {
-            await owner.ExecuteAsync("TRUNCATE sessions, session_revisions, session_drafts, hole_resolutions");
-        }
+    protected override Task<ISessionStore> CreateStoreAsync(ISessionActorAccessor actors, TimeProvider timeProvider) =>
+        ContractStores.CreateEmptyAsync(database, scope, actors, timeProvider);
 
-        var options = new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(database.Server.AppConnectionString(database.Name))
-            .UseLiftSysSessionsAuthorization(actors, o => o.ClaimsScope = scope)
-            .Options;
-        return new EfCoreSessionStore(new PooledDbContextFactory<SessionsDbContext>(options), actors, timeProvider);
-    }
-
-    protected override async Task<StoredRowCounts> CountStoredRowsAsync()
-    {
-        // As the owner, which row-level security does not filter: every row, whoever owns it.
-        await using var owner = await database.OpenOwnerConnectionAsync();
-        return new StoredRowCounts(
-            (int)await owner.ScalarAsync<long>("SELECT count(*) FROM sessions"),
-            (int)await owner.ScalarAsync<long>("SELECT count(*) FROM session_revisions"),
-            (int)await owner.ScalarAsync<long>("SELECT count(*) FROM session_drafts"),
-            (int)await owner.ScalarAsync<long>("SELECT count(*) FROM hole_resolutions"));
-    }
+    protected override Task<StoredRowCounts> CountStoredRowsAsync() => ContractStores.CountRowsAsync(database);
 }

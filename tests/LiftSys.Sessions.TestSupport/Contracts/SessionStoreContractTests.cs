@@ -160,23 +160,8 @@ public abstract partial class SessionStoreContractTests
     /// <summary>Reads the whole store's row counts and one session's columns, as the service role, whoever is acting.</summary>
     /// <param name="sessionId">The session.</param>
     /// <returns>The state, equal to an earlier one exactly when nothing was written in between.</returns>
-    protected async Task<StoredSessionState> StateAsync(Guid sessionId)
-    {
-        var counts = await CountStoredRowsAsync();
-        using (SessionActorScope.BeginServiceRole("contract test: read the stored state behind the acting user's back"))
-        {
-            var session = (await Store.GetAsync(sessionId))?.Session;
-            return new StoredSessionState(
-                counts,
-                session?.UpdatedAt,
-                session?.Status,
-                session?.FinalizedAt,
-                session?.CurrentIr?.GetRawText(),
-                session?.CurrentCode,
-                session?.Metadata?.GetRawText(),
-                session is null ? null : (session.RevisionCount, session.DraftCount, session.HoleCount));
-        }
-    }
+    protected async Task<StoredSessionState> StateAsync(Guid sessionId) =>
+        await StoredSessionState.ReadAsync(Store, await CountStoredRowsAsync(), sessionId);
 
     /// <summary>Reads a session's history as the service role, whoever is acting.</summary>
     /// <param name="sessionId">The session.</param>

@@ -1,3 +1,5 @@
+using LiftSys.Sessions.Security;
+
 namespace LiftSys.Sessions.TestSupport.Contracts;
 
 /// <summary>
@@ -21,4 +23,28 @@ public sealed record StoredSessionState(
     string? CurrentIr,
     string? CurrentCode,
     string? Metadata,
-    (int Revisions, int Drafts, int Holes)? Counters);
+    (int Revisions, int Drafts, int Holes)? Counters)
+{
+    /// <summary>Reads one session's columns through <paramref name="store"/> as the service role, whoever is acting.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="counts">The row counts of every table, read behind the store's API.</param>
+    /// <param name="sessionId">The session.</param>
+    /// <returns>The state.</returns>
+    public static async Task<StoredSessionState> ReadAsync(ISessionStore store, StoredRowCounts counts, Guid sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        using (SessionActorScope.BeginServiceRole("contract test: read the stored state behind the acting user's back"))
+        {
+            var session = (await store.GetAsync(sessionId))?.Session;
+            return new StoredSessionState(
+                counts,
+                session?.UpdatedAt,
+                session?.Status,
+                session?.FinalizedAt,
+                session?.CurrentIr?.GetRawText(),
+                session?.CurrentCode,
+                session?.Metadata?.GetRawText(),
+                session is null ? null : (session.RevisionCount, session.DraftCount, session.HoleCount));
+        }
+    }
+}

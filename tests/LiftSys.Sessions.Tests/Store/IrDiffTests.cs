@@ -1,3 +1,6 @@
+using System.Text.Json;
+using LiftSys.Sessions.TestSupport;
+
 namespace LiftSys.Sessions.Tests.Store;
 
 public sealed class IrDiffTests
@@ -337,5 +340,40 @@ public sealed class IrDiffTests
 
         // Assert
         Assert.That(revision.ChangedFields, Is.EqualTo(changed));
+    }
+
+    [Test]
+    public void ChangedFields_objects_too_deep_for_the_stack_report_a_path_above_the_change_instead_of_throwing()
+    {
+        // Arrange: 2,000 levels, far more than a 256 KiB stack can recurse through.
+        var previous = Deep(2_000, "{\"a\":", "1", "}");
+        var next = Deep(2_000, "{\"a\":", "2", "}");
+
+        // Act
+        var changed = SmallStackThread.Run(() => IrDiff.ChangedFields(previous, next));
+
+        // Assert
+        Assert.That(changed, Has.Count.EqualTo(1).And.All.Match(@"^a(\.a)*$"));
+    }
+
+    [Test]
+    public void ChangedFields_arrays_too_deep_for_the_stack_report_the_key_that_holds_them()
+    {
+        // Arrange
+        var previous = Deep(1, "{\"a\":", Deep(2_000, "[", "1", "]").GetRawText(), "}");
+        var next = Deep(1, "{\"a\":", Deep(2_000, "[", "2", "]").GetRawText(), "}");
+
+        // Act
+        var changed = SmallStackThread.Run(() => IrDiff.ChangedFields(previous, next));
+
+        // Assert
+        Assert.That(changed, Is.EqualTo(new[] { "a" }));
+    }
+
+    private static JsonElement Deep(int depth, string open, string inner, string close)
+    {
+        var json = string.Concat(Enumerable.Repeat(open, depth)) + inner + string.Concat(Enumerable.Repeat(close, depth));
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 100_000 });
+        return document.RootElement.Clone();
     }
 }
