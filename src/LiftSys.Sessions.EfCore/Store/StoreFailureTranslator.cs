@@ -28,6 +28,15 @@ internal static class StoreFailureTranslator
             return exception;
         }
 
+        // The library's own refusal, raised inside EF (an interceptor) and wrapped on the way out, stays the answer.
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is LiftSysSessionsException own)
+            {
+                return own;
+            }
+        }
+
         var retried = exception is RetryLimitExceededException ? " after the store's retries ran out" : string.Empty;
         var cause = Classify(exception);
         return cause switch
