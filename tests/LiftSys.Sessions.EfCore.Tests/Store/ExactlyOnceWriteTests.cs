@@ -13,12 +13,21 @@ namespace LiftSys.Sessions.EfCore.Tests.Store;
 /// </summary>
 public sealed class ExactlyOnceWriteTests
 {
+    private TestDatabase database = null!;
+
     private static IEnumerable<StoreWriteCase> Writes => StoreWriteCase.All;
+
+    // One database for the fixture: every test acts as a user of its own, so the counts never mix.
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => database = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public Task DropDatabase() => database.DisposeAsync().AsTask();
 
     [TestCaseSource(nameof(Writes))]
     public async Task Write_commit_answer_lost_with_retries_stores_once_and_returns_stored_result(StoreWriteCase write)
     {
-        await using var harness = await Harness.StartAsync(maxRetryCount: 3);
+        await using var harness = Harness.Start(database, maxRetryCount: 3);
         var arranged = await harness.ArrangeAsync(write);
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(ProxyFault.DropAfterCommit);
@@ -33,7 +42,7 @@ public sealed class ExactlyOnceWriteTests
     [TestCaseSource(nameof(Writes))]
     public async Task Write_commit_answer_lost_without_retries_verifies_and_returns_stored_result(StoreWriteCase write)
     {
-        await using var harness = await Harness.StartAsync(maxRetryCount: 0);
+        await using var harness = Harness.Start(database, maxRetryCount: 0);
         var arranged = await harness.ArrangeAsync(write);
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(ProxyFault.DropAfterCommit);
@@ -48,7 +57,7 @@ public sealed class ExactlyOnceWriteTests
     [TestCaseSource(nameof(Writes))]
     public async Task Write_commit_answer_lost_and_server_unreachable_throws_outcome_unknown_and_stores_once(StoreWriteCase write)
     {
-        await using var harness = await Harness.StartAsync(maxRetryCount: 2);
+        await using var harness = Harness.Start(database, maxRetryCount: 2);
         var arranged = await harness.ArrangeAsync(write);
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(ProxyFault.DropAfterCommitThenRefuse);
@@ -72,7 +81,7 @@ public sealed class ExactlyOnceWriteTests
     [TestCaseSource(nameof(Writes))]
     public async Task Write_connection_dropped_before_commit_with_retries_stores_once(StoreWriteCase write)
     {
-        await using var harness = await Harness.StartAsync(maxRetryCount: 3);
+        await using var harness = Harness.Start(database, maxRetryCount: 3);
         var arranged = await harness.ArrangeAsync(write);
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(ProxyFault.DropBeforeCommit);
@@ -87,7 +96,7 @@ public sealed class ExactlyOnceWriteTests
     [TestCaseSource(nameof(Writes))]
     public async Task Write_connection_dropped_before_commit_without_retries_throws_unavailable_and_stores_nothing(StoreWriteCase write)
     {
-        await using var harness = await Harness.StartAsync(maxRetryCount: 0);
+        await using var harness = Harness.Start(database, maxRetryCount: 0);
         var arranged = await harness.ArrangeAsync(write);
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(ProxyFault.DropBeforeCommit);
@@ -116,7 +125,7 @@ public sealed class ExactlyOnceWriteTests
 
     private sealed class Harness : IAsyncDisposable
     {
-        private static readonly Guid User = Guid.Parse("5a1ce000-0000-4000-8000-0000000000e1");
+        private readonly Guid user = Guid.NewGuid();
         private readonly TestDatabase database;
         private readonly ServiceProvider services;
 
@@ -131,9 +140,8 @@ public sealed class ExactlyOnceWriteTests
 
         private ISessionStore Store => services.GetRequiredService<ISessionStore>();
 
-        public static async Task<Harness> StartAsync(int maxRetryCount)
+        public static Harness Start(TestDatabase database, int maxRetryCount)
         {
-            var database = await TestDatabase.CreateAsync();
             var direct = database.Server.AppConnectionString(database.Name);
             var proxy = FaultInjectingProxy.Start(direct);
             var collection = new ServiceCollection();
@@ -149,20 +157,20 @@ public sealed class ExactlyOnceWriteTests
 
         public async Task<ArrangedSession> ArrangeAsync(StoreWriteCase write)
         {
-            using var actor = SessionActorScope.Begin(SessionActor.ForUser(User), "exactly-once test");
+            using var actor = SessionActorScope.Begin(SessionActor.ForUser(user), "exactly-once test");
             return await write.Arrange(Store);
         }
 
         public async Task<object?> ActAsync(StoreWriteCase write, ArrangedSession arranged)
         {
-            using var actor = SessionActorScope.Begin(SessionActor.ForUser(User), "exactly-once test");
+            using var actor = SessionActorScope.Begin(SessionActor.ForUser(user), "exactly-once test");
             return await write.Act(Store, arranged);
         }
 
         public async Task<long> EffectAsync(StoreWriteCase write, Guid sessionId)
         {
             await using var connection = await database.OpenSuperuserConnectionAsync();
-            return await connection.ScalarAsync<long>(write.EffectSql, sessionId, User);
+            return await connection.ScalarAsync<long>(write.EffectSql, sessionId, user);
         }
 
         /// <summary>Asserts that what the store returned is what it stored (the row, and for a session its current token).</summary>
@@ -188,7 +196,6 @@ public sealed class ExactlyOnceWriteTests
         {
             await services.DisposeAsync();
             await Proxy.DisposeAsync();
-            await database.DisposeAsync();
         }
     }
 }
