@@ -103,4 +103,10 @@ public sealed class HoleResolution
 
     /// <summary>Sets <c>created_at</c>, as the database's default does on insert.</summary>
     internal void StampCreated(DateTimeOffset createdAt) => CreatedAt = createdAt;
+
+    /// <summary>
+    /// Gives the resolution the id a store fixed for the whole call, so that every attempt of one write (after a dropped
+    /// connection, a retry) writes the same row and an attempt that did commit can be found by it.
+    /// </summary>
+    internal void AssignId(Guid id) => Id = id;
 }

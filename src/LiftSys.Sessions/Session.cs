@@ -159,6 +159,12 @@ public sealed class Session
     /// <summary>Returns a detached copy, for a store that must not hand out the instance it keeps.</summary>
     internal Session Copy() => (Session)MemberwiseClone();
 
+    /// <summary>
+    /// Gives the session the id a store fixed for the whole call, so that every attempt of one write (after a dropped
+    /// connection, a retry) writes the same row and an attempt that did commit can be found by it.
+    /// </summary>
+    internal void AssignId(Guid id) => Id = id;
+
     /// <summary>Sets the times the database sets on insert: <c>created_at</c> and <c>updated_at</c> alike.</summary>
     internal void StampCreated(DateTimeOffset createdAt)
     {

@@ -96,6 +96,12 @@ public sealed class SessionRevision
     /// <summary>Sets <c>created_at</c>, as the database's default does on insert.</summary>
     internal void StampCreated(DateTimeOffset createdAt) => CreatedAt = createdAt;
 
+    /// <summary>
+    /// Gives the revision the id a store fixed for the whole call, so that every attempt of one write (after a dropped
+    /// connection, a retry) writes the same row and an attempt that did commit can be found by it.
+    /// </summary>
+    internal void AssignId(Guid id) => Id = id;
+
     /// <summary>Returns a detached copy (with its own <see cref="ChangedFields"/> list), for a store that must not hand out the instance it keeps.</summary>
     internal SessionRevision Copy()
     {

@@ -1,3 +1,4 @@
+using LiftSys.Sessions.Store;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LiftSys.Sessions.SampleApi.Problems;
@@ -8,11 +9,16 @@ namespace LiftSys.Sessions.SampleApi.Problems;
 /// </summary>
 internal static class SessionProblems
 {
+    private static readonly TimeSpan StoreOutcomeRetryAfter = TimeSpan.FromSeconds(5);
+
     /// <summary>Extension member naming the request field that broke a rule (a column name, as the library reports it).</summary>
     public const string FieldExtension = "field";
 
     /// <summary>Extension member naming the broken rule, as the snake_case text of <see cref="ValidationRule"/>.</summary>
     public const string RuleExtension = "rule";
+
+    /// <summary>Extension member with the seconds a client should wait before retrying (also sent as <c>Retry-After</c>).</summary>
+    public const string RetryAfterExtension = "retry_after_seconds";
 
     public static ProblemDetails NotFound(Guid sessionId) => new()
     {
@@ -70,6 +76,25 @@ internal static class SessionProblems
         Detail = "Only a signed-in user (role 'authenticated') may use this endpoint.",
     };
 
+    // The store could not serve now (unreachable, busy, timed out); nothing was written, so the same request may be sent
+    // again after Retry-After. The detail names the cause but no connection string or host.
+    public static ProblemDetails Unavailable(string title, string detail, TimeSpan retryAfter) => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = title,
+        Detail = detail,
+        Extensions = { [RetryAfterExtension] = RetrySeconds(retryAfter) },
+    };
+
+    // The write may or may not be stored (never twice): a client must read before repeating it, so it is told so.
+    public static ProblemDetails OutcomeUnknown(SessionWriteOutcomeUnknownException exception) => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "The outcome of the write is unknown",
+        Detail = $"The store lost its connection while committing {exception.Operation}; read session {exception.SessionId} before repeating the request.",
+        Extensions = { [RetryAfterExtension] = RetrySeconds(StoreOutcomeRetryAfter) },
+    };
+
     /// <summary>Writes <paramref name="problem"/> with its status code through the host's <see cref="IProblemDetailsService"/>.</summary>
     public static async Task WriteAsync(HttpContext context, ProblemDetails problem, Exception? exception = null)
     {
@@ -77,6 +102,8 @@ internal static class SessionProblems
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    private static long RetrySeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
 
     // A finalized session taking a revision, finalizing twice: the request is well formed, the session's state says no.
     private static ProblemDetails StateConflict(SessionValidationException exception)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
+using LiftSys.Sessions.Store;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,6 +26,9 @@ internal sealed partial class SessionsExceptionHandler(ILogger<SessionsException
             SessionAccessDeniedException => SessionProblems.Forbidden(),
             BadHttpRequestException e => FromBadRequest(e),
             UnsafeLoginRoleException => LogUnsafeLogin(exception),
+            SessionStoreUnavailableException e => SessionProblems.Unavailable("The session store is unavailable", e.Message, e.RetryAfter),
+            SessionStoreTimeoutException e => SessionProblems.Unavailable("The session store timed out", e.Message, e.RetryAfter),
+            SessionWriteOutcomeUnknownException e => SessionProblems.OutcomeUnknown(e),
             _ => null,
         };
         if (problem is null)
@@ -35,6 +39,11 @@ internal sealed partial class SessionsExceptionHandler(ILogger<SessionsException
         if (problem.Status == StatusCodes.Status401Unauthorized)
         {
             httpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        if (problem.Extensions.TryGetValue(SessionProblems.RetryAfterExtension, out var seconds))
+        {
+            httpContext.Response.Headers.RetryAfter = Convert.ToString(seconds, System.Globalization.CultureInfo.InvariantCulture);
         }
 
         await SessionProblems.WriteAsync(httpContext, problem, exception);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LiftSys.Sessions.Store;
 using Microsoft.Extensions.Logging;
 
 namespace LiftSys.Sessions.EfCore.Diagnostics;
@@ -150,7 +151,11 @@ internal sealed partial class InstrumentedSessionStore(ISessionStore inner, stri
             metrics.RecordOperation(operation, storeName, elapsed, ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             activity?.AddException(ex);
-            if (ex is LiftSysSessionsException or OperationCanceledException)
+            // The store's own failures (unreachable, timed out, outcome unknown, a database error) are typed as the
+            // library's too, but they are faults to look into, not refusals.
+            if (ex is OperationCanceledException
+                || ex is LiftSysSessionsException and not (SessionStoreUnavailableException or SessionStoreTimeoutException
+                    or SessionWriteOutcomeUnknownException or SessionStoreFailureException))
             {
                 // A refusal the caller is meant to handle (bad input, a conflict, not found): not a fault of the store.
                 var exceptionType = ex.GetType().Name;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Store;
@@ -24,13 +25,19 @@ namespace LiftSys.Sessions.EfCore.Store;
 /// colliding. Should a number still collide (a row written around the store), or PostgreSQL report a serialization
 /// failure or deadlock, the operation is retried from the start, up to <see cref="MaxAttempts"/> times.
 /// </para>
+/// <para>
+/// Every write takes effect exactly once across its retries: its ids are fixed once per call, and when a COMMIT may
+/// have gone through before the connection failed, the write is looked up by them before anything is tried again
+/// (<see cref="ExactlyOnceTransactions"/>). Failures reach the caller as the library's own exceptions only
+/// (<see cref="StoreFailureTranslator"/>).
+/// </para>
 /// </remarks>
 public sealed class EfCoreSessionStore : ISessionStore
 {
     /// <summary>How many times an operation runs at most when it meets a race PostgreSQL reports and the store can absorb.</summary>
     public const int MaxAttempts = 5;
 
-    private readonly IDbContextFactory<SessionsDbContext> contexts;
+    private readonly ExactlyOnceTransactions transactions;
     private readonly ISessionActorAccessor actors;
     private readonly TimeProvider timeProvider;
 
@@ -43,7 +50,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         ArgumentNullException.ThrowIfNull(contexts);
         ArgumentNullException.ThrowIfNull(actors);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        this.contexts = contexts;
+        transactions = new ExactlyOnceTransactions(contexts);
         this.actors = actors;
         this.timeProvider = timeProvider;
     }
@@ -134,7 +141,19 @@ public sealed class EfCoreSessionStore : ISessionStore
     {
         ArgumentNullException.ThrowIfNull(session);
         RequireWriter();
-        return RunAsync(
+
+        // The updated_at the UPDATE returned identifies this call's write: the trigger moves it strictly forward, so no
+        // other write leaves the same value behind.
+        DateTimeOffset? written = null;
+        var write = new StoreWrite<Session>(
+            "update",
+            session.Id,
+            WriteId: null,
+            async (context, ct) => Found(written is { } mine
+                ? await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == session.Id && s.UpdatedAt == mine, ct).ConfigureAwait(false)
+                : null));
+        return RunWriteAsync(
+            write,
             async context =>
             {
                 // Optimistic concurrency on updated_at, as the spec asks: the row is changed only if nobody changed it
@@ -151,6 +170,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
                 if (updated.Count == 1)
                 {
+                    written = updated[0].UpdatedAt;
                     return updated[0];
                 }
 
@@ -174,12 +194,15 @@ public sealed class EfCoreSessionStore : ISessionStore
         _ = SessionRevision.Create(
             SessionStoreRules.ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
         RequireWriter();
-        return RunAsync(
+        var revisionId = Guid.CreateVersion7();
+        return RunWriteAsync(
+            RevisionWrite("append_revision", sessionId, revisionId),
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, targetNumber: null, cancellationToken).ConfigureAwait(false);
                 return await AppendAsync(
-                    context, locked, source, irContent, details?.ValidationResult, details?.ChangeSummary, details?.Metadata, cancellationToken).ConfigureAwait(false);
+                    context, locked, revisionId, source, irContent, details?.ValidationResult, details?.ChangeSummary, details?.Metadata, cancellationToken)
+                    .ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -189,7 +212,9 @@ public sealed class EfCoreSessionStore : ISessionStore
     {
         Guard.Positive(revisionNumber, "revision_number");
         RequireWriter();
-        return RunAsync(
+        var revisionId = Guid.CreateVersion7();
+        return RunWriteAsync(
+            RevisionWrite("rollback", sessionId, revisionId),
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, revisionNumber, cancellationToken).ConfigureAwait(false);
@@ -197,6 +222,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                 return await AppendAsync(
                     context,
                     locked,
+                    revisionId,
                     RevisionRollback.Source,
                     target.IrContent,
                     validationResult: null,
@@ -218,7 +244,14 @@ public sealed class EfCoreSessionStore : ISessionStore
         details ??= new SessionDraftDetails();
         _ = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
         RequireWriter();
-        return RunAsync(
+        var draftId = Guid.CreateVersion7();
+        var write = new StoreWrite<SessionDraft>(
+            "add_draft",
+            sessionId,
+            draftId,
+            async (context, ct) => Found(await context.Drafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId, ct).ConfigureAwait(false)));
+        return RunWriteAsync(
+            write,
             async context =>
             {
                 var revisionId = details.IrRevisionId;
@@ -236,6 +269,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                 EnsureRevision(sessionId, revisionId, row.RevisionExists);
 
                 var draft = SessionDraft.Create(sessionId, (row.LastNumber ?? 0) + 1, source, codeContent, details);
+                draft.AssignId(draftId);
                 row.Session.SetCurrentCode(draft.CodeContent);
                 context.Drafts.Add(draft);
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -257,7 +291,15 @@ public sealed class EfCoreSessionStore : ISessionStore
         details ??= new HoleResolutionDetails();
         _ = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
         RequireWriter();
-        return RunAsync(
+        var resolutionId = Guid.CreateVersion7();
+        var write = new StoreWrite<HoleResolution>(
+            "resolve_hole",
+            sessionId,
+            resolutionId,
+            async (context, ct) => Found(
+                await context.HoleResolutions.AsNoTracking().SingleOrDefaultAsync(h => h.Id == resolutionId, ct).ConfigureAwait(false)));
+        return RunWriteAsync(
+            write,
             async context =>
             {
                 var revisionId = details.IrRevisionId;
@@ -274,6 +316,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                 EnsureRevision(sessionId, revisionId, row.RevisionExists);
 
                 var resolution = HoleResolution.Create(sessionId, holeId, holeType, method, resolvedValue, details);
+                resolution.AssignId(resolutionId);
                 context.HoleResolutions.Add(resolution);
                 try
                 {
@@ -294,28 +337,38 @@ public sealed class EfCoreSessionStore : ISessionStore
 
     /// <inheritdoc />
     public Task<Session> PauseAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync(sessionId, session => session.Pause(), cancellationToken);
+        => TransitionAsync("pause", sessionId, session => session.Pause(), cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> ResumeAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync(sessionId, session => session.Resume(), cancellationToken);
+        => TransitionAsync("resume", sessionId, session => session.Resume(), cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> FinalizeAsync(Guid sessionId, CancellationToken cancellationToken = default)
         => TransitionAsync(
+            "finalize",
             sessionId,
             session => session.MarkFinalized(SessionStoreRules.FinalizationTime(timeProvider, session)),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> MarkErrorAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync(sessionId, session => session.MarkError(), cancellationToken);
+        => TransitionAsync("mark_error", sessionId, session => session.MarkError(), cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(Guid sessionId, CancellationToken cancellationToken = default)
     {
         RequireWriter();
-        return RunAsync(
+
+        // Gone is gone: once the row is absent after this call's DELETE may have committed, the delete succeeded.
+        var write = new StoreWrite<bool>(
+            "delete",
+            sessionId,
+            WriteId: null,
+            async (context, ct) => new ExecutionResult<bool>(
+                !await context.Sessions.AnyAsync(s => s.Id == sessionId, ct).ConfigureAwait(false), result: true));
+        return RunWriteAsync(
+            write,
             async context =>
             {
                 // Revisions, drafts and resolutions go with it (ON DELETE CASCADE), and row-level security makes another
@@ -358,16 +411,6 @@ public sealed class EfCoreSessionStore : ISessionStore
         }
     }
 
-    private static bool IsAbsorbableRace(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) switch
-    {
-        { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
-        {
-            SqlState: PostgresErrorCodes.UniqueViolation,
-            ConstraintName: "session_revisions_session_id_revision_number_key" or "session_drafts_session_id_draft_number_key",
-        } => true,
-        _ => false,
-    };
-
     private static async Task<SessionHistory?> ReadHistoryAsync(SessionsDbContext context, Guid sessionId, CancellationToken cancellationToken)
     {
         var session = await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken).ConfigureAwait(false);
@@ -404,6 +447,7 @@ public sealed class EfCoreSessionStore : ISessionStore
     private static async Task<SessionRevision> AppendAsync(
         SessionsDbContext context,
         LockedForRevision locked,
+        Guid revisionId,
         RevisionSource source,
         JsonElement irContent,
         JsonElement? validationResult,
@@ -420,6 +464,7 @@ public sealed class EfCoreSessionStore : ISessionStore
             IrDiff.ChangedFields(locked.Latest?.IrContent, irContent),
             changeSummary,
             metadata);
+        revision.AssignId(revisionId);
         locked.Session.SetCurrentIr(revision.IrContent);
         context.Revisions.Add(revision);
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -432,12 +477,20 @@ public sealed class EfCoreSessionStore : ISessionStore
         Guard.NotEmpty(input, "original_input");
         Guard.Json(options?.Metadata, "metadata", JsonValueKind.Object);
         var owner = SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId);
-        return await RunAsync(
+        var sessionId = Guid.CreateVersion7();
+        var write = new StoreWrite<Session>(
+            source == SessionSource.Code ? "create_from_code" : "create_from_prompt",
+            sessionId,
+            WriteId: null,
+            async (context, ct) => Found(await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct).ConfigureAwait(false)));
+        return await RunWriteAsync(
+            write,
             async context =>
             {
                 var session = source == SessionSource.Code
                     ? Session.StartFromCode(owner, input, options?.Metadata)
                     : Session.StartFromPrompt(owner, input, options?.Metadata);
+                session.AssignId(sessionId);
                 context.Sessions.Add(session);
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return session;
@@ -453,10 +506,22 @@ public sealed class EfCoreSessionStore : ISessionStore
         }
     }
 
-    private Task<Session> TransitionAsync(Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
+    private Task<Session> TransitionAsync(string operation, Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
     {
         RequireWriter();
-        return RunAsync(
+
+        // Identified by the updated_at this call's UPDATE returned, not by the status: a session someone else moved to
+        // the same status in the meantime is their write, and the retry then reports the transition as refused.
+        DateTimeOffset? written = null;
+        var write = new StoreWrite<Session>(
+            operation,
+            sessionId,
+            WriteId: null,
+            async (context, ct) => Found(written is { } mine
+                ? await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.UpdatedAt == mine, ct).ConfigureAwait(false)
+                : null));
+        return RunWriteAsync(
+            write,
             async context =>
             {
                 // The only row read is the locked one, which a statement that waited for the lock re-reads: one statement.
@@ -464,6 +529,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                     ?? throw new SessionNotFoundException(sessionId);
                 change(session);
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                written = session.UpdatedAt;
                 return session;
             },
             cancellationToken);
@@ -506,42 +572,21 @@ public sealed class EfCoreSessionStore : ISessionStore
         return new Page<Session>(items, page, hasMore);
     }
 
-    private async Task<T> RunAsync<T>(Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-            {
-                try
-                {
-                    // The execution strategy retries transient failures (a dropped connection, a failover) when the
-                    // context enables it; each try is a whole transaction, so a retry never half-repeats an operation.
-                    return await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                        async ct =>
-                        {
-                            context.ChangeTracker.Clear();
+    private static ExecutionResult<T> Found<T>(T? stored)
+        where T : class
+        => new(stored is not null, stored!);
 
-                            // The operation's transaction is the unit of failure, so EF's savepoint around SaveChanges
-                            // inside it would only cost two round trips (SAVEPOINT and RELEASE) per write.
-                            context.Database.AutoSavepointsEnabled = false;
-                            var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                            await using (transaction.ConfigureAwait(false))
-                            {
-                                var result = await operation(context).ConfigureAwait(false);
-                                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                                return result;
-                            }
-                        },
-                        cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (attempt < MaxAttempts && IsAbsorbableRace(ex))
-                {
-                    // Start again with a fresh context: the next attempt reads the state the winner left.
-                }
-            }
-        }
-    }
+    private static StoreWrite<SessionRevision> RevisionWrite(string operation, Guid sessionId, Guid revisionId) => new(
+        operation,
+        sessionId,
+        revisionId,
+        async (context, ct) => Found(await context.Revisions.AsNoTracking().SingleOrDefaultAsync(r => r.Id == revisionId, ct).ConfigureAwait(false)));
+
+    private Task<T> RunAsync<T>(Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
+        => transactions.ReadAsync(operation, cancellationToken);
+
+    private Task<T> RunWriteAsync<T>(StoreWrite<T> write, Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
+        => transactions.WriteAsync(write, operation, cancellationToken);
 
     private sealed record LockedForRevision(Session Session, SessionRevision? Latest, SessionRevision? Target);
 }

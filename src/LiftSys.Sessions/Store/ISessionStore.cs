@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiftSys.Sessions.Security;
+using LiftSys.Sessions.Store;
 
 namespace LiftSys.Sessions;
 
@@ -44,6 +45,25 @@ namespace LiftSys.Sessions;
 /// <see cref="UpdateAsync"/>. Revisions, drafts and hole resolutions have no public setters and are never changed once
 /// stored; history is only ever appended to, and leaves only when its session is deleted.
 /// </para>
+/// <para>
+/// <b>Failures are the library's own.</b> Every exception an operation throws derives from
+/// <see cref="LiftSysSessionsException"/>, except <see cref="OperationCanceledException"/> when the caller cancels and
+/// <see cref="ArgumentNullException"/> for a <see langword="null"/> argument. Besides the refusals each method lists,
+/// a store backed by a database throws <see cref="SessionStoreUnavailableException"/> (the database cannot be reached or
+/// cannot serve now; transient, with a <see cref="SessionStoreUnavailableException.RetryAfter"/> hint),
+/// <see cref="SessionStoreTimeoutException"/> (a time limit was reached; <see cref="SessionStoreTimeoutException.Limit"/>
+/// says which) and <see cref="SessionStoreFailureException"/> (anything else the database reported), each with the
+/// cause as <see cref="Exception.InnerException"/>. None of them leaves a write half done.
+/// </para>
+/// <para>
+/// <b>Every write takes effect at most once, and a write that took effect is reported as done.</b> A store retries
+/// transient failures itself; when the connection fails while a write commits, the store finds out whether it was
+/// stored before trying again and returns the stored result. When it cannot find out, a write throws
+/// <see cref="SessionWriteOutcomeUnknownException"/>: the write is then stored once or not at all, and the caller
+/// should read before repeating it. A status change (<see cref="PauseAsync"/>, <see cref="FinalizeAsync"/>, …) or an
+/// update counts as this call's own only when the stored row still carries the <c>updated_at</c> the write produced;
+/// a delete counts as done when the session is gone.
+/// </para>
 /// </remarks>
 public interface ISessionStore
 {
@@ -54,6 +74,10 @@ public interface ISessionStore
     /// <returns>The stored session: <see cref="SessionStatus.Active"/>, source <see cref="SessionSource.Prompt"/>, no revisions or drafts, <see cref="Session.CreatedAt"/> equal to <see cref="Session.UpdatedAt"/>.</returns>
     /// <exception cref="SessionValidationException">The prompt or metadata breaks a rule, or the service role named no owner (field <c>user_id</c>, <see cref="ValidationRule.Required"/>).</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting, or a user named another user as owner.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> CreateFromPromptAsync(string prompt, CreateSessionOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Creates a session in reverse mode, from existing code.</summary>
@@ -63,18 +87,28 @@ public interface ISessionStore
     /// <returns>The stored session: <see cref="SessionStatus.Active"/>, source <see cref="SessionSource.Code"/>.</returns>
     /// <exception cref="SessionValidationException">The code or metadata breaks a rule, or the service role named no owner.</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting, or a user named another user as owner.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> CreateFromCodeAsync(string code, CreateSessionOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a session with its latest revision and latest draft, all as of one moment.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The snapshot, or <see langword="null"/> when the session does not exist or the actor may not see it.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<SessionSnapshot?> GetAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a session with every revision, draft and hole resolution recorded in it, all as of one moment.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The history, or <see langword="null"/> when the session does not exist or the actor may not see it.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<SessionHistory?> GetHistoryAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the actor's <see cref="SessionStatus.Active"/> sessions, most recently updated first.</summary>
@@ -85,6 +119,9 @@ public interface ISessionStore
     /// user's sessions for the service role, the user's own for a user, and an empty page for nobody.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="page"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<Page<Session>> ListActiveAsync(PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the actor's sessions in one status, most recently updated first.</summary>
@@ -94,6 +131,9 @@ public interface ISessionStore
     /// <returns>The page, ordered and limited to the actor as in <see cref="ListActiveAsync"/>.</returns>
     /// <exception cref="SessionValidationException"><paramref name="status"/> is not a defined value (field <c>status</c>).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="page"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<Page<Session>> ListByStatusAsync(SessionStatus status, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -111,6 +151,9 @@ public interface ISessionStore
     /// object or breaks a JSON rule (field <c>current_ir</c> or <c>metadata</c>).
     /// </exception>
     /// <exception cref="ArgumentNullException"><paramref name="page"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<Page<Session>> SearchAsync(
         SessionSearchTarget target, JsonElement contains, PageRequest page, CancellationToken cancellationToken = default);
 
@@ -122,6 +165,9 @@ public interface ISessionStore
     /// then revisions, drafts and hole resolutions, each in creation order); empty when the session does not exist or
     /// the actor may not see it.
     /// </returns>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient).</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout).</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the read for another reason.</exception>
     Task<IReadOnlyList<SessionActivity>> GetTimelineAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -141,6 +187,10 @@ public interface ISessionStore
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
     /// <exception cref="ConcurrencyConflictException">The session was written after the caller's copy was read; nothing was written.</exception>
     /// <remarks>Writing <c>current_ir</c> here records no history; use <see cref="AppendRevisionAsync"/> for that.</remarks>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> UpdateAsync(Session session, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -161,6 +211,10 @@ public interface ISessionStore
     /// </exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<SessionRevision> AppendRevisionAsync(
         Guid sessionId,
         RevisionSource source,
@@ -185,6 +239,10 @@ public interface ISessionStore
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
     /// <exception cref="SessionRevisionNotFoundException">The IR revision given is not a revision of this session.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<SessionDraft> AddDraftAsync(
         Guid sessionId,
         DraftSource source,
@@ -206,6 +264,10 @@ public interface ISessionStore
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
     /// <exception cref="SessionRevisionNotFoundException">The IR revision given is not a revision of this session.</exception>
     /// <exception cref="DuplicateHoleResolutionException">The hole is already resolved in the same IR revision.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<HoleResolution> ResolveHoleAsync(
         Guid sessionId,
         string holeId,
@@ -230,6 +292,10 @@ public interface ISessionStore
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
     /// <exception cref="SessionRevisionNotFoundException">The session has no revision <paramref name="revisionNumber"/>.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<SessionRevision> RollbackToRevisionAsync(Guid sessionId, int revisionNumber, CancellationToken cancellationToken = default);
 
     /// <summary>Puts an active session aside (<see cref="Session.Pause"/>), whatever copy the caller holds.</summary>
@@ -239,6 +305,10 @@ public interface ISessionStore
     /// <exception cref="SessionValidationException">The session is not active (field <c>status</c>, <see cref="ValidationRule.StatusTransition"/>); nothing was written.</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> PauseAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Takes up a paused session again (<see cref="Session.Resume"/>).</summary>
@@ -248,6 +318,10 @@ public interface ISessionStore
     /// <exception cref="SessionValidationException">The session is not paused; nothing was written.</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> ResumeAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -263,6 +337,10 @@ public interface ISessionStore
     /// <exception cref="SessionValidationException">The session is finalized or in error; nothing was written.</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> FinalizeAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks an active or paused session as failed (<see cref="Session.MarkError"/>).</summary>
@@ -272,6 +350,10 @@ public interface ISessionStore
     /// <exception cref="SessionValidationException">The session is finalized or already in error; nothing was written.</exception>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task<Session> MarkErrorAsync(Guid sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a session with every revision, draft and hole resolution recorded in it.</summary>
@@ -280,5 +362,9 @@ public interface ISessionStore
     /// <returns>A task that completes when the session and its children are gone.</returns>
     /// <exception cref="SessionAccessDeniedException">Nobody is acting.</exception>
     /// <exception cref="SessionNotFoundException">The session does not exist or the actor may not see it.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The database cannot be reached or cannot serve now (transient); nothing was written.</exception>
+    /// <exception cref="SessionStoreTimeoutException">A time limit was reached (command, pool, lock or statement timeout); nothing was written.</exception>
+    /// <exception cref="SessionWriteOutcomeUnknownException">The connection failed while committing and the store could not find out whether the write was stored; it was stored once or not at all.</exception>
+    /// <exception cref="SessionStoreFailureException">The database failed the write for another reason; nothing was written.</exception>
     Task DeleteAsync(Guid sessionId, CancellationToken cancellationToken = default);
 }

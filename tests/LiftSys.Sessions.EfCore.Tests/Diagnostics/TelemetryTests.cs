@@ -74,6 +74,34 @@ public sealed class TelemetryTests
         });
     }
 
+    [Test]
+    public async Task Store_unavailable_is_logged_as_a_failure_not_as_a_refusal()
+    {
+        var collection = new ServiceCollection();
+        var logs = new LogCollector();
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        collection.AddLiftSysSessions(o =>
+        {
+            o.ConnectionString = "Host=127.0.0.1;Port=1;Database=none;Username=nobody;Timeout=2";
+            o.MaxRetryCount = 0;
+        });
+        await using var services = collection.BuildServiceProvider();
+        using var metrics = new MeasurementRecorder(services.GetRequiredService<IMeterFactory>());
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Guid.NewGuid()), "test");
+
+        await Assert.ThrowsAsync<LiftSys.Sessions.Store.SessionStoreUnavailableException>(
+            () => services.GetRequiredService<ISessionStore>().CreateFromPromptAsync("p"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(logs.Events, Has.Some.Matches<(int Id, LogLevel Level)>(e => e is { Id: 2003, Level: LogLevel.Error }));
+            Assert.That(logs.Events, Has.None.Matches<(int Id, LogLevel Level)>(e => e.Id == 2002));
+            Assert.That(
+                metrics.Sum("liftsys.sessions.operation.errors", ("operation", "create_from_prompt"), ("error.type", "SessionStoreUnavailableException")),
+                Is.EqualTo(1));
+        });
+    }
+
     private static ServiceProvider Build(out LogCollector logs)
     {
         var collection = new ServiceCollection();
