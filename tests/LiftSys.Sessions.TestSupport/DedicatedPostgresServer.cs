@@ -1,4 +1,3 @@
-using LiftSys.Sessions.EfCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

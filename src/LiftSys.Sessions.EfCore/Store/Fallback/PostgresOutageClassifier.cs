@@ -24,17 +24,15 @@ internal static class PostgresOutageClassifier
     public static bool MayBeOutage(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is OperationCanceledException)
-        {
-            return false;
-        }
-
         var pending = new Stack<Exception>();
         pending.Push(exception);
         for (var seen = 0; pending.Count > 0 && seen < MaxDepth; seen++)
         {
             switch (pending.Pop())
             {
+                case OperationCanceledException:
+                    // Somebody cancelled, whatever the connection was doing at the time.
+                    return false;
                 case PostgresException postgres:
                     // The server answered: only its refusals to serve at all say anything about reachability.
                     return IsServerShutdownOrStartup(postgres.SqlState);
