@@ -177,6 +177,7 @@ public sealed class OutageTests
         await host.WaitForWriteBackAsync();
         var health = await host.HealthAsync();
         var stillServed = await AsAsync(Alice, () => host.Store.GetAsync(kept.Id));
+        var listed = await AsAsync(Alice, () => host.Store.ListActiveAsync(PageRequest.First()));
         string? squatter;
         await using (var superuser = await server.OpenSuperuserConnectionAsync())
         {
@@ -191,6 +192,7 @@ public sealed class OutageTests
             Assert.That(health.Status, Is.EqualTo(HealthStatus.Degraded));
             Assert.That((string[])health.Data["fallback_write_back_failed"], Has.One.StartsWith(kept.Id.ToString()));
             Assert.That(stillServed?.Session.OriginalInput, Is.EqualTo("kept in memory"));
+            Assert.That(listed.Items.Select(s => s.Id), Is.SupersetOf(new[] { kept.Id, stored }), "lists merge memory's sessions with PostgreSQL's");
             Assert.That(squatter, Is.EqualTo($"squatter:{Bob}"));
         });
     }
