@@ -108,6 +108,33 @@ internal sealed class LocalPostgresCluster
         TryDeleteDirectory(RootDirectory);
     }
 
+    /// <summary>
+    /// Stops the server as an operator would (<c>pg_ctl stop -m fast</c>: sessions are told 57P01 and disconnected) and
+    /// keeps its data, so <see cref="StartAgainAsync"/> brings it back on the same port. For outage tests.
+    /// </summary>
+    public async Task StopServerAsync()
+    {
+        var stop = await RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"]);
+        if (!stop.Succeeded)
+        {
+            throw new InvalidOperationException($"pg_ctl could not stop the cluster in {DataDirectory}: {stop.Describe()}");
+        }
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopServerAsync"/> again, on the same port.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var start = await RunToolAsync(
+            "pg_ctl",
+            ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", LogFile, "-o", string.Create(CultureInfo.InvariantCulture, $"-p {Port}")],
+            cancellationToken);
+        if (!start.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"pg_ctl could not start the cluster in {DataDirectory} again: {start.Describe()}{Environment.NewLine}server log:{Environment.NewLine}{ReadLogTail()}");
+        }
+    }
+
     private static async Task<bool> IsRootAsync(CancellationToken cancellationToken)
     {
         if (Environment.UserName == "root")

@@ -1,6 +1,7 @@
 using LiftSys.Sessions.EfCore.DependencyInjection;
 using LiftSys.Sessions.EfCore.Diagnostics;
 using LiftSys.Sessions.EfCore.Store;
+using LiftSys.Sessions.EfCore.Store.Fallback;
 using LiftSys.Sessions.InMemory;
 using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
@@ -88,11 +89,26 @@ public static class LiftSysSessionsServiceCollectionExtensions
         var (store, name) = state switch
         {
             { InMemoryOnly: true } => ((ISessionStore)memory, "memory"),
-            { FallbackEnabled: true } => (new FallbackSessionStore(
-                services.GetRequiredService<EfCoreSessionStore>(), memory, state, loggers.CreateLogger("LiftSys.Sessions.Fallback")), "postgresql_with_fallback"),
+            { FallbackEnabled: true } => (CreateFallbackStore(services, state, memory, loggers), "postgresql_with_fallback"),
             _ => (services.GetRequiredService<EfCoreSessionStore>(), "postgresql"),
         };
         return new InstrumentedSessionStore(store, name, services.GetRequiredService<SessionsMetrics>(), loggers.CreateLogger("LiftSys.Sessions.Store"));
+    }
+
+    private static FallbackSessionStore CreateFallbackStore(
+        IServiceProvider services, SessionStorageState state, InMemorySessionStore memory, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("LiftSys.Sessions.Fallback");
+        var options = services.GetRequiredService<IOptions<LiftSysSessionsOptions>>().Value;
+        var probe = new PostgresConnectivityProbe(options.ConnectionString!, state.FallbackOptions.ProbeTimeout);
+        var recovery = new FallbackRecovery(
+            memory,
+            new FallbackWriteBack(services.GetRequiredService<IDbContextFactory<SessionsDbContext>>()),
+            state,
+            services.GetRequiredService<SessionsMetrics>(),
+            logger);
+        var breaker = new FallbackCircuitBreaker(state.FallbackOptions, probe, state, logger, () => recovery.Schedule(now: true));
+        return new FallbackSessionStore(services.GetRequiredService<EfCoreSessionStore>(), memory, breaker, recovery);
     }
 
     private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder builder)

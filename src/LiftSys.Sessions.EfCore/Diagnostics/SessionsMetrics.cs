@@ -1,18 +1,20 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using LiftSys.Sessions.EfCore.DependencyInjection;
 
 namespace LiftSys.Sessions.EfCore.Diagnostics;
 
 /// <summary>
 /// The instruments of the <c>LiftSys.Sessions</c> meter: the spec's business metrics (sessions created, finalized and
 /// errored, session duration, holes resolved, drafts by validity, LLM cost and tokens) and the duration and errors of
-/// every store operation.
+/// every store operation; with the fallback to memory, its state and write-back.
 /// </summary>
 internal sealed class SessionsMetrics
 {
-    public SessionsMetrics(IMeterFactory meterFactory)
+    public SessionsMetrics(IMeterFactory meterFactory, SessionStorageState storage)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(storage);
         var meter = meterFactory.Create(SessionsTelemetry.MeterName);
 
         SessionsCreated = meter.CreateCounter<long>("liftsys.sessions.created", "{session}", "Sessions created, by source (prompt or code).");
@@ -27,6 +29,16 @@ internal sealed class SessionsMetrics
         OperationDuration = meter.CreateHistogram<double>(
             "liftsys.sessions.operation.duration", "s", "Duration of session store operations, by operation and outcome.");
         OperationErrors = meter.CreateCounter<long>("liftsys.sessions.operation.errors", "{error}", "Failed session store operations, by operation and error type.");
+
+        // Observed, not pushed: a scrape always sees the breaker's state now, also when no operation runs.
+        meter.CreateObservableGauge(
+            "liftsys.sessions.fallback.active", () => storage.FallbackActive ? 1 : 0, "{state}", "1 while PostgreSQL is unreachable and new sessions go to memory, else 0.");
+        meter.CreateObservableGauge(
+            "liftsys.sessions.fallback.pending", () => storage.PendingWriteBack(), "{session}", "Sessions kept in memory that PostgreSQL does not have yet.");
+        meter.CreateObservableCounter(
+            "liftsys.sessions.fallback.trips", () => storage.Trips, "{trip}", "Times the fallback's breaker tripped since the process started.");
+        FallbackWriteBacks = meter.CreateCounter<long>(
+            "liftsys.sessions.fallback.write_backs", "{session}", "Sessions kept in memory during an outage and written back to PostgreSQL, by outcome (written or failed).");
     }
 
     public Counter<long> SessionsCreated { get; }
@@ -48,6 +60,11 @@ internal sealed class SessionsMetrics
     public Histogram<double> OperationDuration { get; }
 
     public Counter<long> OperationErrors { get; }
+
+    public Counter<long> FallbackWriteBacks { get; }
+
+    public void RecordWriteBack(bool written) =>
+        FallbackWriteBacks.Add(1, new KeyValuePair<string, object?>("outcome", written ? "written" : "failed"));
 
     public void RecordOperation(string operation, string store, TimeSpan elapsed, Exception? error)
     {

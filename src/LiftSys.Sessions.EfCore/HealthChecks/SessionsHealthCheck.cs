@@ -39,10 +39,35 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
         if (storage.FallbackReason is { } reason)
         {
             data["fallback_reason"] = reason;
+            data["fallback_pending_write_back"] = storage.PendingWriteBack();
             return HealthCheckResult.Degraded(
-                "PostgreSQL was unreachable, so sessions are served from memory until restart and lost when the process stops.", data: data);
+                "PostgreSQL is unreachable: new sessions are kept in memory until it can be reached again, and sessions stored in PostgreSQL are unavailable.",
+                data: data);
         }
 
+        var result = await CheckPostgresAsync(context, data, cancellationToken).ConfigureAwait(false);
+
+        // PostgreSQL serves, but memory still holds sessions it does not have: not Healthy until they are written back.
+        if (storage.FallbackEnabled && result.Status == HealthStatus.Healthy && storage.PendingWriteBack() is var pending and > 0)
+        {
+            data["fallback_pending_write_back"] = pending;
+            if (storage.WriteBackFailures.Count > 0)
+            {
+                data["fallback_write_back_failed"] = storage.WriteBackFailures.Select(f => $"{f.Key}: {f.Value}").ToArray();
+            }
+
+            return HealthCheckResult.Degraded(
+                storage.WriteBackFailures.Count > 0
+                    ? $"{storage.WriteBackFailures.Count} session(s) kept in memory during an outage could not be written back to PostgreSQL; they are lost when the process stops."
+                    : $"{pending} session(s) kept in memory during an outage are not written back to PostgreSQL yet.",
+                data: data);
+        }
+
+        return result;
+    }
+
+    private async Task<HealthCheckResult> CheckPostgresAsync(HealthCheckContext context, Dictionary<string, object> data, CancellationToken cancellationToken)
+    {
         try
         {
             // Resolved only now: a host serving from memory may have no connection string at all.

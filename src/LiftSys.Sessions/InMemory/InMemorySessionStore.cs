@@ -287,6 +287,69 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    /// <summary>Gets how many sessions are kept, whoever owns them.</summary>
+    internal int SessionCount
+    {
+        get
+        {
+            lock (sync)
+            {
+                return sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>Tells whether a session is kept here, whoever owns it (the fallback routes by it).</summary>
+    internal bool Holds(Guid sessionId)
+    {
+        lock (sync)
+        {
+            return sessions.ContainsKey(sessionId);
+        }
+    }
+
+    /// <summary>Lists the ids of every session kept, whoever owns them: what the fallback must write back.</summary>
+    internal IReadOnlyList<Guid> SessionIds()
+    {
+        lock (sync)
+        {
+            return [.. sessions.Keys];
+        }
+    }
+
+    /// <summary>
+    /// Reads a session with its whole history as of one moment, whoever owns it: for the fallback's write-back, which
+    /// then writes it under its owner's identity.
+    /// </summary>
+    internal SessionHistory? Export(Guid sessionId)
+    {
+        lock (sync)
+        {
+            return sessions.TryGetValue(sessionId, out var stored)
+                ? new SessionHistory(
+                    stored.Session.Copy(),
+                    stored.Revisions.Select(r => r.Copy()).ToArray(),
+                    stored.Drafts.ToArray(),
+                    stored.HoleResolutions.ToArray())
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Forgets a session once it lives elsewhere, unless it was written after <paramref name="exportedUpdatedAt"/> (every
+    /// write moves <see cref="Session.UpdatedAt"/> forward, so an equal time means nothing changed since the export).
+    /// </summary>
+    /// <returns><see langword="true"/> if it was removed.</returns>
+    internal bool RemoveIfUnchanged(Guid sessionId, DateTimeOffset exportedUpdatedAt)
+    {
+        lock (sync)
+        {
+            return sessions.TryGetValue(sessionId, out var stored)
+                && stored.Session.UpdatedAt == exportedUpdatedAt
+                && sessions.Remove(sessionId);
+        }
+    }
+
     // Runs an operation that never waits; its failure faults the returned task, as an asynchronous store's would.
     private static Task<T> Run<T>(Func<T> operation, CancellationToken cancellationToken)
     {

@@ -59,7 +59,7 @@ public sealed class SessionStoreRegistrationTests
     }
 
     [Test]
-    public async Task WithFallbackToMemory_unreachable_postgresql_serves_from_memory_and_degrades_health()
+    public async Task WithFallbackToMemory_unreachable_postgresql_trips_then_serves_new_sessions_from_memory_and_degrades_health()
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -72,17 +72,32 @@ public sealed class SessionStoreRegistrationTests
         await using var services = collection.BuildServiceProvider();
         var store = services.GetRequiredService<ISessionStore>();
 
+        // The first confirmed outage is refused as such; the second trips the breaker (MinimumThroughput 2).
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
+        var first = await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => store.CreateFromPromptAsync("refused"));
         var created = await store.CreateFromPromptAsync("still works");
-        var listed = await store.ListActiveAsync(PageRequest.First());
+        var read = await store.GetAsync(created.Id);
+        var listed = await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => store.ListActiveAsync(PageRequest.First()));
         var health = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
         Assert.Multiple(() =>
         {
-            Assert.That(listed.Items.Select(s => s.Id), Is.EqualTo(new[] { created.Id }));
+            Assert.That(first?.InnerException?.GetBaseException(), Is.InstanceOf<System.Net.Sockets.SocketException>());
+            Assert.That(read?.Session.OriginalInput, Is.EqualTo("still works"));
+            Assert.That(listed?.RetryAfter, Is.Not.Null, "a list without PostgreSQL would be incomplete: refused, with a retry hint");
             Assert.That(health.Status, Is.EqualTo(HealthStatus.Degraded));
             Assert.That(health.Entries["liftsys-sessions"].Data["fallback_reason"], Does.Contain("unreachable"));
         });
+    }
+
+    [Test]
+    public void WithFallbackToMemory_setting_out_of_range_is_refused_naming_it()
+    {
+        var builder = new ServiceCollection().AddLiftSysSessions(o => o.ConnectionString = "Host=localhost");
+
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => builder.WithFallbackToMemory(o => o.BreakDuration = TimeSpan.FromMilliseconds(10)));
+
+        Assert.That(refused?.ParamName, Is.EqualTo(nameof(FallbackToMemoryOptions.BreakDuration)));
     }
 
     [Test]
