@@ -81,12 +81,12 @@ public sealed partial class PrometheusScrapeTests : SampleApiFixture
         });
     }
 
-    // Metric names in the rules: the library's (liftsys_sessions_…) and Npgsql's (db_client_…), once label lists
-    // ("by (…)") and matchers ("{…}"), which name labels, are taken out. Recording rules' own names (liftsys:…)
-    // are made by the rules and not scraped.
+    // Metric names in rules or dashboard: the library's (liftsys_sessions_…) and Npgsql's (db_client_…), once label
+    // lists ("by (…)"), matchers ("{…}") and templates ("{{…}}"), which name labels, are taken out. Recording rules'
+    // own names (liftsys:…) are made by the rules and not scraped.
     private static HashSet<string> MetricsUsedBy(string rules)
     {
-        var withoutLabels = LabelMatchers().Replace(LabelLists().Replace(rules, " "), " ");
+        var withoutLabels = LabelMatchers().Replace(LabelLists().Replace(Templates().Replace(rules, " "), " "), " ");
         return [.. MetricName().Matches(withoutLabels).Select(m => m.Value)];
     }
 
@@ -124,6 +124,9 @@ public sealed partial class PrometheusScrapeTests : SampleApiFixture
 
     [GeneratedRegex(@"\b(?:liftsys_sessions|db_client)_[a-z0-9_]+\b")]
     private static partial Regex MetricName();
+
+    [GeneratedRegex(@"\{\{[^{}]*\}\}")]
+    private static partial Regex Templates();
 
     [GeneratedRegex(@"\b(?:by|without|on|ignoring|group_left|group_right)\s*\((?<labels>[^)]*)\)")]
     private static partial Regex LabelLists();
