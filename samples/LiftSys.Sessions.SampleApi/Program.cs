@@ -28,7 +28,7 @@ builder.Services.AddHealthChecks().AddLiftSysSessions();
 builder.Services.AddSupabaseJwtAuthentication();
 
 // A signed-in user: a valid token whose role is "authenticated". Also the fallback policy, so an endpoint added later
-// without saying otherwise is protected too (secure by default); /health opts out with AllowAnonymous.
+// without saying otherwise is protected too (secure by default); /health and /metrics opt out with AllowAnonymous.
 var signedInUser = new AuthorizationPolicyBuilder(SupabaseJwtDefaults.AuthenticationScheme)
     .RequireAuthenticatedUser()
     .RequireClaim(SupabaseClaims.Subject)
