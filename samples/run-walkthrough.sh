@@ -107,9 +107,12 @@ dotnet build "$project" -c "$configuration" -v quiet -nologo >"$work_dir/build.l
 export LiftSysSessions__ConnectionString="$LIFTSYS_SAMPLE_CONNECTION"
 export LiftSysSessions__MigrationConnectionString="$LIFTSYS_SAMPLE_MIGRATION_CONNECTION"
 export MigrateOnStartup=true
-# The JWT secret of this run only: random, in the environment, never written to a file.
+# The JWT secret of this run only: random, in the environment, never written to a file. Issuer and audience are
+# required (the API refuses to start without them); a Supabase project's issuer is https://<ref>.supabase.co/auth/v1.
 Jwt__Secret="$(random_hex 32)"
 export Jwt__Secret
+export Jwt__Issuer="https://walkthrough.supabase.co/auth/v1"
+export Jwt__Audience="authenticated"
 export ASPNETCORE_ENVIRONMENT=Production
 
 echo "==> Starting the sample API on a free port of 127.0.0.1 (it applies the migrations as the owner first)"
@@ -265,6 +268,12 @@ step "Bob's claims with Alice's signature: 401"
 call 401 GET /api/sessions "${bob%.*}.${alice##*.}"
 summary 401 detail
 
+step "A token from another issuer, signed with the same secret: 401 (issuer and audience are always checked)"
+stranger="$(dotnet "$app_dll" mint-token "$bob_id" --Jwt:Issuer=https://another-project.supabase.co/auth/v1)" \
+  || fail "mint-token failed for the other issuer"
+call 401 GET /api/sessions "$stranger"
+summary 401 detail
+
 step "Bad input is a 400 that names the field and the rule"
 call 400 POST /api/sessions "$alice" '{"prompt":"   "}'
 expect field original_input
@@ -283,6 +292,14 @@ expect user_id "$bob_id"
 expect total_sessions 1
 expect finalized_sessions 0
 summary 200 total_sessions active_sessions finalized_sessions
+
+step "Prometheus scrape endpoint: the library's business metrics after the walk"
+call 200 GET /metrics
+for metric in liftsys_sessions_created_total liftsys_sessions_finalized_total liftsys_sessions_holes_resolved_total \
+  liftsys_sessions_operation_duration_seconds_bucket db_client_connection_count db_client_operation_duration_seconds_bucket; do
+  grep -q "^$metric{" "$body_file" || fail "/metrics does not show $metric"
+done
+echo "    <-- 200  $(grep -E '^liftsys_sessions_(created|finalized|holes_resolved)_total' "$body_file" | sed -E 's/\{[^}]*source="([a-z]+)"[^}]*\}/(\1)/; s/\{[^}]*\}//' | paste -sd ' ' -)"
 
 echo
 stop_api

@@ -5,8 +5,9 @@ namespace LiftSys.Sessions.SampleApi;
 
 /// <summary>
 /// <c>dotnet run -- mint-token &lt;user-id&gt; [minutes]</c>: prints a user access token signed with the configured
-/// <c>Jwt:Secret</c> and exits, for trying the API locally. It is a command, not an endpoint, on purpose: a sample that
-/// served tokens to anyone who asked would be copied into production sooner or later.
+/// <c>Jwt:Secret</c> for the configured <c>Jwt:Issuer</c> and <c>Jwt:Audience</c>, and exits, for trying the API
+/// locally. It is a command, not an endpoint, on purpose: a sample that served tokens to anyone who asked would be
+/// copied into production sooner or later.
 /// </summary>
 internal static class MintTokenCommand
 {
@@ -34,6 +35,13 @@ internal static class MintTokenCommand
         if (validation.Failed)
         {
             error.WriteLine(validation.FailureMessage);
+            return 2;
+        }
+
+        if (!settings.HasSecret)
+        {
+            // The asymmetric keys' private halves stay with the issuer (Supabase Auth); only the legacy secret signs here.
+            error.WriteLine($"{Name} signs with {JwtSettings.SectionName}:{nameof(JwtSettings.Secret)} (HS256), which is not set.");
             return 2;
         }
 

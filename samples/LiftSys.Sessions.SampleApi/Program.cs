@@ -5,8 +5,8 @@ using LiftSys.Sessions.SampleApi;
 using LiftSys.Sessions.SampleApi.Authentication;
 using LiftSys.Sessions.SampleApi.Endpoints;
 using LiftSys.Sessions.SampleApi.Problems;
+using LiftSys.Sessions.SampleApi.Telemetry;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 // `mint-token <user-id> [minutes]` prints a token and exits; everything after it is read as configuration overrides.
 var minting = args.Length > 0 && args[0] == MintTokenCommand.Name;
@@ -23,18 +23,12 @@ builder.Services.AddLiftSysSessions(builder.Configuration)
     .UseActorAccessor<HttpContextSessionActorAccessor>();
 builder.Services.AddHealthChecks().AddLiftSysSessions();
 
-// Supabase-style access tokens (HS256, the project's JWT secret), validated on every request.
-builder.Services.AddOptions<JwtSettings>()
-    .BindConfiguration(JwtSettings.SectionName)
-    .ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<JwtSettings>, JwtSettingsValidator>();
-builder.Services.AddOptions<SupabaseJwtOptions>(SupabaseJwtDefaults.AuthenticationScheme)
-    .Configure<IOptions<JwtSettings>>((options, jwt) => options.TokenValidationParameters = jwt.Value.CreateValidationParameters());
-builder.Services.AddAuthentication(SupabaseJwtDefaults.AuthenticationScheme)
-    .AddScheme<SupabaseJwtOptions, SupabaseJwtHandler>(SupabaseJwtDefaults.AuthenticationScheme, configureOptions: null);
+// Supabase access tokens through JwtBearer: the legacy HS256 secret and/or the project's published signing keys
+// (RS256/ES256, fetched from its JWKS), issuer and audience always checked; the settings are validated on start.
+builder.Services.AddSupabaseJwtAuthentication();
 
 // A signed-in user: a valid token whose role is "authenticated". Also the fallback policy, so an endpoint added later
-// without saying otherwise is protected too (secure by default); /health opts out with AllowAnonymous.
+// without saying otherwise is protected too (secure by default); /health and /metrics opt out with AllowAnonymous.
 var signedInUser = new AuthorizationPolicyBuilder(SupabaseJwtDefaults.AuthenticationScheme)
     .RequireAuthenticatedUser()
     .RequireClaim(SupabaseClaims.Subject)
@@ -56,6 +50,9 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<SessionsExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
+// Traces and metrics: ASP.NET Core's, the library's (LiftSys.Sessions) and Npgsql's; exporter from "Telemetry".
+builder.AddSampleTelemetry();
+
 var app = builder.Build();
 
 app.UseExceptionHandler();
@@ -64,6 +61,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthEndpoints();
+app.MapSampleTelemetry();
 app.MapSessionEndpoints();
 app.MapAnalyticsEndpoints();
 

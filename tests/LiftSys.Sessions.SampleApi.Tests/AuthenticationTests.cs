@@ -56,6 +56,7 @@ public sealed class AuthenticationTests : SampleApiFixture
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Claims = UserClaims(Guid.NewGuid()),
+            Issuer = Api.Tokens.Issuer,
             Audience = "authenticated",
             Expires = DateTime.UtcNow.AddHours(1),
         });
@@ -83,6 +84,50 @@ public sealed class AuthenticationTests : SampleApiFixture
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(problem, Does.Contain("audience"));
+    }
+
+    [Test]
+    public async Task Token_without_an_audience_is_401()
+    {
+        var token = Api.Tokens.Create(UserClaims(Guid.NewGuid()), audience: null);
+
+        var (response, problem) = await GetSessionsAsync(token);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(problem, Does.Contain("audience"));
+    }
+
+    [Test]
+    public async Task Token_from_another_issuer_signed_with_the_secret_is_401()
+    {
+        // Another Supabase project (or service) sharing the secret: the signature is good, the issuer is not ours.
+        var token = Api.Tokens.Create(UserClaims(Guid.NewGuid()), issuer: "https://another-project.supabase.co/auth/v1");
+
+        var (response, problem) = await GetSessionsAsync(token);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(problem, Does.Contain("issuer"));
+    }
+
+    [Test]
+    public async Task Token_without_an_issuer_is_401()
+    {
+        var token = Api.Tokens.Create(UserClaims(Guid.NewGuid()), withIssuer: false);
+
+        var (response, problem) = await GetSessionsAsync(token);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(problem, Does.Contain("issuer"));
+    }
+
+    [Test]
+    public async Task Token_with_the_right_issuer_and_audience_is_accepted()
+    {
+        var token = Api.Tokens.Create(UserClaims(Guid.NewGuid()));
+
+        var (response, body) = await GetSessionsAsync(token);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
     }
 
     [Test]
@@ -129,8 +174,7 @@ public sealed class AuthenticationTests : SampleApiFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
-    private static Dictionary<string, object> UserClaims(Guid userId) =>
-        new() { ["sub"] = userId.ToString(), ["role"] = "authenticated" };
+    private static Dictionary<string, object> UserClaims(Guid userId) => TestTokens.UserClaims(userId);
 
     private async Task<(HttpResponseMessage Response, string Body)> GetSessionsAsync(string token)
     {
