@@ -2,7 +2,6 @@ using LiftSys.Sessions.EfCore.DependencyInjection;
 using LiftSys.Sessions.EfCore.Diagnostics;
 using LiftSys.Sessions.EfCore.Store;
 using LiftSys.Sessions.InMemory;
-using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -68,9 +67,9 @@ public static class LiftSysSessionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SessionsDataSource>();
 
-        // Pooled: the options (and so the interceptor) are built once from the root provider, which is why the actor
-        // accessor is a singleton that reads the current actor each time a connection opens or a transaction starts.
-        services.AddPooledDbContextFactory<SessionsDbContext>(ConfigureContext);
+        // Pooled contexts, from the user-facing pool or, for the service role, its own pool (ServiceRoleConnectionString).
+        services.TryAddSingleton<ActorRoutedDbContextFactory>();
+        services.TryAddSingleton<IDbContextFactory<SessionsDbContext>>(sp => sp.GetRequiredService<ActorRoutedDbContextFactory>());
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<SessionsDbContext>>().CreateDbContext());
 
         services.TryAddSingleton(sp => new EfCoreSessionStore(
@@ -93,27 +92,6 @@ public static class LiftSysSessionsServiceCollectionExtensions
             _ => (services.GetRequiredService<EfCoreSessionStore>(), "postgresql"),
         };
         return new InstrumentedSessionStore(store, name, services.GetRequiredService<SessionsMetrics>(), loggers.CreateLogger("LiftSys.Sessions.Store"));
-    }
-
-    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder builder)
-    {
-        var options = services.GetRequiredService<IOptions<LiftSysSessionsOptions>>().Value;
-        builder
-            .UseNpgsql(services.GetRequiredService<SessionsDataSource>().DataSource, npgsql =>
-            {
-                npgsql.UseLiftSysSessionsMigrations();
-                npgsql.SetPostgresVersion(15, 0);
-                npgsql.CommandTimeout((int)options.CommandTimeout.TotalSeconds);
-                if (options.MaxRetryCount > 0)
-                {
-                    npgsql.EnableRetryOnFailure(options.MaxRetryCount, options.MaxRetryDelay, errorCodesToAdd: null);
-                }
-            })
-            .UseLiftSysSessionsAuthorization(services.GetRequiredService<ISessionActorAccessor>(), authorization =>
-            {
-                authorization.ClaimsScope = options.ClaimsScope;
-                authorization.ServiceRoleOnly = options.ServiceRoleOnly;
-            });
     }
 
     /// <summary>Marks a collection in which the library's services are already registered.</summary>
