@@ -10,7 +10,8 @@ namespace LiftSys.Sessions.EfCore.HealthChecks;
 
 /// <summary>
 /// Reports whether LiftSys.Sessions can serve requests safely: PostgreSQL answers, every migration of this version is
-/// applied, row-level security is enabled on the four tables, and the application's login role does not skip it.
+/// applied, row-level security is enabled on the four tables, and the application's login role does not skip it. A
+/// user-facing login that may become <c>service_role</c> is reported in the description and data, not failed.
 /// </summary>
 internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<LiftSysSessionsOptions> options, SessionStorageState storage) : IHealthCheck
 {
@@ -134,7 +135,12 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
         }
         catch (ActorRoleNotGrantedException ex)
         {
-            return new HealthCheckResult(failureStatus, ex.Message, ex, data);
+            return new HealthCheckResult(
+                failureStatus,
+                "The login role may not switch to service_role and ServiceRoleConnectionString is not set, so service-role "
+                + "operations would be refused and the migration history (readable by service_role only) cannot be checked.",
+                ex,
+                data);
         }
 
         var pending = known.Except(applied, StringComparer.Ordinal).ToArray();
@@ -152,10 +158,11 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
             return new HealthCheckResult(failureStatus, $"Row-level security is off on {string.Join(", ", missingRls)}.", data: data);
         }
 
-        // Reported, not failed: a login that may become service_role is the documented default, but any SQL that reaches
-        // it (an injection in host code, a reporting tool) can SET ROLE service_role and read every user's sessions.
+        // Reported, not failed: a login that may become service_role still works, but any SQL that reaches it (an
+        // injection in host code, a reporting tool) can SET ROLE service_role and read every user's sessions. The login's
+        // name stays in the data: hosts may show descriptions to callers who must not learn it.
         var note = canBecomeServiceRole && unsafeReasons.Count == 0
-            ? $" Note: the login role '{login}' can switch to service_role, so SQL that reaches it can read every user's "
+            ? " Note: the user-facing login role can switch to service_role, so SQL that reaches it can read every user's "
               + "sessions; give service-role work a login of its own (ServiceRoleConnectionString) and revoke service_role "
               + "from this one (see docs/SUPABASE_SETUP.md)."
             : string.Empty;

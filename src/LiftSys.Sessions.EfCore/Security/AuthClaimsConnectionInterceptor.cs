@@ -356,7 +356,8 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
                 : new ActorRoleNotGrantedException(loginRole, actor.DatabaseRole);
         }
 
-        applied.AddOrUpdate(connection, new AppliedClaims(actor, transaction));
+        // An ambient System.Transactions transaction the connection may be enlisted in undoes them on rollback, too.
+        applied.AddOrUpdate(connection, new AppliedClaims(actor, transaction, System.Transactions.Transaction.Current));
     }
 
     private static void AddIf(List<string> reasons, bool condition, string reason)
@@ -393,12 +394,14 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
 
     /// <summary>
     /// The actor whose claims a connection carries, and the transaction they were set in (<see langword="null"/> when
-    /// set outside one, or made permanent by its commit), since a rollback would undo them.
+    /// set outside one, or made permanent by its commit) and the ambient transaction current then, since a rollback of
+    /// either would undo them.
     /// </summary>
-    private sealed record AppliedClaims(SessionActor Actor, DbTransaction? Transaction)
+    private sealed record AppliedClaims(SessionActor Actor, DbTransaction? Transaction, System.Transactions.Transaction? Ambient)
     {
         public bool HoldFor(SessionActor actor, DbTransaction? commandTransaction) =>
             (ReferenceEquals(Actor, actor) || Actor.Equals(actor))
-            && (Transaction is null || ReferenceEquals(Transaction, commandTransaction));
+            && (Transaction is null || ReferenceEquals(Transaction, commandTransaction))
+            && (Ambient is null || Ambient.Equals(System.Transactions.Transaction.Current));
     }
 }

@@ -115,7 +115,7 @@ public sealed class ServiceRoleConnectionStringTests
         var report = await CheckHealthAsync(o => o.ConnectionString = userLogin.ConnectionString);
 
         Assert.That(report.Status, Is.EqualTo(HealthStatus.Unhealthy));
-        Assert.That(report.Description, Does.Contain("may not switch to 'service_role'"));
+        Assert.That(report.Description, Does.Contain("may not switch to service_role").And.Contain("ServiceRoleConnectionString is not set"));
     }
 
     private static async Task<string> SessionUserAsync(IServiceProvider services)
