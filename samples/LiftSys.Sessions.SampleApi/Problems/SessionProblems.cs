@@ -1,4 +1,3 @@
-using LiftSys.Sessions.Store;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LiftSys.Sessions.SampleApi.Problems;

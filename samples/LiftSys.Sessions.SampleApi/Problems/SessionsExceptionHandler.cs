@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
-using LiftSys.Sessions.Store;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

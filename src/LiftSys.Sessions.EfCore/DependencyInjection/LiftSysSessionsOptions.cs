@@ -18,6 +18,17 @@ public sealed class LiftSysSessionsOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
+    /// Gets or sets the connection string operations acting as the service role use, with a pool of its own. Optional:
+    /// when set, <see cref="ConnectionString"/> serves users and anonymous callers only, and its login need not (and
+    /// should not) be a member of <c>service_role</c>, so SQL that reaches the user-facing login cannot
+    /// <c>SET ROLE service_role</c> and read every user's sessions; this login should be granted only
+    /// <c>service_role</c>. When unset, the service role runs on <see cref="ConnectionString"/>, whose login must then be
+    /// a member of <c>service_role</c>. Which connection an operation uses is decided by the actor when its context is
+    /// created; a context created for a user refuses to act as the service role (<c>ActorRoleNotGrantedException</c>).
+    /// </summary>
+    public string? ServiceRoleConnectionString { get; set; }
+
+    /// <summary>
     /// Gets or sets the connection string of the tables' owner, used only by <c>MigrateLiftSysSessionsAsync</c>.
     /// Optional; leave it unset where migrations run elsewhere (the CLI, the Supabase CLI).
     /// </summary>

@@ -1,3 +1,4 @@
+using LiftSys.Sessions.EfCore.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,12 +22,28 @@ internal sealed class LiftSysSessionsOptionsValidator(SessionStorageState state)
         }
         else
         {
-            CheckConnectionString(options.ConnectionString, nameof(LiftSysSessionsOptions.ConnectionString), failures);
+            CheckClaimsConnectionString(options.ConnectionString, nameof(LiftSysSessionsOptions.ConnectionString), options.ClaimsScope, failures);
         }
 
-        if (options.MigrationConnectionString is { } migration)
+        if (options.ServiceRoleConnectionString is { } serviceRole)
         {
-            CheckConnectionString(migration, nameof(LiftSysSessionsOptions.MigrationConnectionString), failures);
+            if (string.IsNullOrWhiteSpace(serviceRole))
+            {
+                failures.Add($"{nameof(LiftSysSessionsOptions.ServiceRoleConnectionString)} is empty; leave it unset (null) to run the service role on {nameof(LiftSysSessionsOptions.ConnectionString)}.");
+            }
+            else
+            {
+                CheckClaimsConnectionString(serviceRole, nameof(LiftSysSessionsOptions.ServiceRoleConnectionString), options.ClaimsScope, failures);
+            }
+        }
+
+        if (options.MigrationConnectionString is { } migration
+            && Parse(migration, nameof(LiftSysSessionsOptions.MigrationConnectionString), failures) is { Multiplexing: true })
+        {
+            // Migrations carry no claims, but they rely on session state (locks, SET) staying on one server connection.
+            failures.Add(
+                $"{nameof(LiftSysSessionsOptions.MigrationConnectionString)} sets 'Multiplexing=true': migrations need one "
+                + "server connection for their whole run. Remove 'Multiplexing'.");
         }
 
         if (!Enum.IsDefined(options.ClaimsScope))
@@ -52,16 +69,26 @@ internal sealed class LiftSysSessionsOptionsValidator(SessionStorageState state)
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckConnectionString(string value, string setting, List<string> failures)
+    private static void CheckClaimsConnectionString(string value, string setting, ClaimsScope scope, List<string> failures)
+    {
+        if (Parse(value, setting, failures) is { } connectionString)
+        {
+            // An undefined scope is reported on its own; the settings are checked against the default meanwhile.
+            failures.AddRange(ClaimsConnectionSettings.FindViolations(connectionString, Enum.IsDefined(scope) ? scope : ClaimsScope.Connection, setting));
+        }
+    }
+
+    private static NpgsqlConnectionStringBuilder? Parse(string value, string setting, List<string> failures)
     {
         try
         {
-            // Parsing only; the message never echoes the value, which may hold a password.
-            _ = new NpgsqlConnectionStringBuilder(value);
+            // The messages never echo the value, which may hold a password.
+            return new NpgsqlConnectionStringBuilder(value);
         }
         catch (ArgumentException ex)
         {
             failures.Add($"{setting} is not a valid PostgreSQL connection string: {ex.Message}");
+            return null;
         }
     }
 }

@@ -3,7 +3,6 @@ using LiftSys.Sessions.EfCore.Diagnostics;
 using LiftSys.Sessions.EfCore.Store;
 using LiftSys.Sessions.EfCore.Store.Fallback;
 using LiftSys.Sessions.InMemory;
-using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -69,9 +68,9 @@ public static class LiftSysSessionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SessionsDataSource>();
 
-        // Pooled: the options (and so the interceptor) are built once from the root provider, which is why the actor
-        // accessor is a singleton that reads the current actor each time a connection opens or a transaction starts.
-        services.AddPooledDbContextFactory<SessionsDbContext>(ConfigureContext);
+        // Pooled contexts, from the user-facing pool or, for the service role, its own pool (ServiceRoleConnectionString).
+        services.TryAddSingleton<ActorRoutedDbContextFactory>();
+        services.TryAddSingleton<IDbContextFactory<SessionsDbContext>>(sp => sp.GetRequiredService<ActorRoutedDbContextFactory>());
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<SessionsDbContext>>().CreateDbContext());
 
         services.TryAddSingleton(sp => new EfCoreSessionStore(
@@ -109,27 +108,6 @@ public static class LiftSysSessionsServiceCollectionExtensions
             logger);
         var breaker = new FallbackCircuitBreaker(state.FallbackOptions, probe, state, logger, () => recovery.Schedule(now: true));
         return new FallbackSessionStore(services.GetRequiredService<EfCoreSessionStore>(), memory, breaker, recovery);
-    }
-
-    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder builder)
-    {
-        var options = services.GetRequiredService<IOptions<LiftSysSessionsOptions>>().Value;
-        builder
-            .UseNpgsql(services.GetRequiredService<SessionsDataSource>().DataSource, npgsql =>
-            {
-                npgsql.UseLiftSysSessionsMigrations();
-                npgsql.SetPostgresVersion(15, 0);
-                npgsql.CommandTimeout((int)options.CommandTimeout.TotalSeconds);
-                if (options.MaxRetryCount > 0)
-                {
-                    npgsql.EnableRetryOnFailure(options.MaxRetryCount, options.MaxRetryDelay, errorCodesToAdd: null);
-                }
-            })
-            .UseLiftSysSessionsAuthorization(services.GetRequiredService<ISessionActorAccessor>(), authorization =>
-            {
-                authorization.ClaimsScope = options.ClaimsScope;
-                authorization.ServiceRoleOnly = options.ServiceRoleOnly;
-            });
     }
 
     /// <summary>Marks a collection in which the library's services are already registered.</summary>

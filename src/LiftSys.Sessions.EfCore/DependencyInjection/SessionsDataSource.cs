@@ -4,20 +4,35 @@ using Npgsql;
 namespace LiftSys.Sessions.EfCore.DependencyInjection;
 
 /// <summary>
-/// The library's own <see cref="NpgsqlDataSource"/> (its connection pool), kept apart from any data source the host
-/// registers for itself, and disposed with the service provider.
+/// The library's own <see cref="NpgsqlDataSource"/>s (its connection pools), kept apart from any data source the host
+/// registers for itself, and disposed with the service provider: one for <see cref="LiftSysSessionsOptions.ConnectionString"/>
+/// and, when it is set, one for <see cref="LiftSysSessionsOptions.ServiceRoleConnectionString"/>.
 /// </summary>
 internal sealed class SessionsDataSource(IOptions<LiftSysSessionsOptions> options) : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<NpgsqlDataSource> dataSource = new(() => new NpgsqlDataSourceBuilder(options.Value.ConnectionString).ConfigureLiftSysSessions().Build());
 
+    private readonly Lazy<NpgsqlDataSource?> serviceRoleDataSource = new(() =>
+        string.IsNullOrWhiteSpace(options.Value.ServiceRoleConnectionString)
+            ? null
+            : new NpgsqlDataSourceBuilder(options.Value.ServiceRoleConnectionString).ConfigureLiftSysSessions().Build());
+
+    /// <summary>Gets the pool of <see cref="LiftSysSessionsOptions.ConnectionString"/>.</summary>
     public NpgsqlDataSource DataSource => dataSource.Value;
+
+    /// <summary>Gets the pool of <see cref="LiftSysSessionsOptions.ServiceRoleConnectionString"/>, or <see langword="null"/> when it is not set.</summary>
+    public NpgsqlDataSource? ServiceRoleDataSource => serviceRoleDataSource.Value;
 
     public void Dispose()
     {
         if (dataSource.IsValueCreated)
         {
             dataSource.Value.Dispose();
+        }
+
+        if (serviceRoleDataSource.IsValueCreated)
+        {
+            serviceRoleDataSource.Value?.Dispose();
         }
     }
 
@@ -26,6 +41,11 @@ internal sealed class SessionsDataSource(IOptions<LiftSysSessionsOptions> option
         if (dataSource.IsValueCreated)
         {
             await dataSource.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (serviceRoleDataSource.IsValueCreated && serviceRoleDataSource.Value is { } serviceRole)
+        {
+            await serviceRole.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

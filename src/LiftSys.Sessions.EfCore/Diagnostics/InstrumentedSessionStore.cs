@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using LiftSys.Sessions.Store;
 using Microsoft.Extensions.Logging;
 
 namespace LiftSys.Sessions.EfCore.Diagnostics;

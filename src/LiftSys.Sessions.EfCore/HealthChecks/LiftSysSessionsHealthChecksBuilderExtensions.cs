@@ -9,7 +9,8 @@ public static class LiftSysSessionsHealthChecksBuilderExtensions
 {
     /// <summary>
     /// Adds a check that PostgreSQL answers, every migration is applied, row-level security is on for the four tables,
-    /// and the login role does not skip it. Requires <c>AddLiftSysSessions</c>.
+    /// and the login role does not skip it. Requires <c>AddLiftSysSessions</c>. It also reports, without failing, a
+    /// user-facing login that can switch to <c>service_role</c> (data <c>login_can_switch_to_service_role</c>).
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Defaults to <c>liftsys-sessions</c>.</param>

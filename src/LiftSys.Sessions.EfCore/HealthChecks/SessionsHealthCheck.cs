@@ -1,4 +1,5 @@
 using LiftSys.Sessions.EfCore.DependencyInjection;
+using LiftSys.Sessions.EfCore.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,7 +10,8 @@ namespace LiftSys.Sessions.EfCore.HealthChecks;
 
 /// <summary>
 /// Reports whether LiftSys.Sessions can serve requests safely: PostgreSQL answers, every migration of this version is
-/// applied, row-level security is enabled on the four tables, and the application's login role does not skip it.
+/// applied, row-level security is enabled on the four tables, and the application's login role does not skip it. A
+/// user-facing login that may become <c>service_role</c> is reported in the description and data, not failed.
 /// </summary>
 internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<LiftSysSessionsOptions> options, SessionStorageState storage) : IHealthCheck
 {
@@ -21,7 +23,8 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
                (SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname), '{}') FROM pg_class c
                 WHERE c.oid = ANY (ARRAY[to_regclass('sessions'), to_regclass('session_revisions'),
                                          to_regclass('session_drafts'), to_regclass('hole_resolutions')]) AND c.relrowsecurity),
-               to_regclass('__liftsys_sessions_migrations') IS NOT NULL
+               to_regclass('__liftsys_sessions_migrations') IS NOT NULL,
+               coalesce((SELECT pg_has_role(session_user, a.oid, 'MEMBER') FROM pg_roles a WHERE a.rolname = 'service_role'), false)
         FROM pg_roles r WHERE r.rolname = session_user
         """;
 
@@ -95,6 +98,7 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
         var unsafeReasons = new List<string>();
         string[] rlsTables;
         bool historyExists;
+        bool canBecomeServiceRole;
         var command = new NpgsqlCommand(LoginAndRlsSql, connection);
         await using (command.ConfigureAwait(false))
         {
@@ -120,11 +124,14 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
 
                 rlsTables = reader.GetFieldValue<string[]>(4);
                 historyExists = reader.GetBoolean(5);
+                canBecomeServiceRole = reader.GetBoolean(6);
             }
         }
 
         data["login_role"] = login;
         data["rls_enabled_tables"] = rlsTables;
+        data["login_can_switch_to_service_role"] = canBecomeServiceRole;
+        data["service_role_connection"] = string.IsNullOrWhiteSpace(options.Value.ServiceRoleConnectionString) ? "shared" : "separate";
         if (unsafeReasons.Count > 0 && !options.Value.ServiceRoleOnly)
         {
             data["login_role_unsafe"] = unsafeReasons;
@@ -137,7 +144,9 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
         IReadOnlyList<string> applied;
         try
         {
-            applied = historyExists ? await ReadAppliedMigrationsAsync(connection, unsafeReasons.Count > 0, cancellationToken).ConfigureAwait(false) : [];
+            applied = historyExists
+                ? await ReadAppliedMigrationsAsync(connection, unsafeReasons.Count > 0, canBecomeServiceRole, cancellationToken).ConfigureAwait(false)
+                : [];
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
@@ -146,6 +155,15 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
                 failureStatus,
                 $"LiftSys.Sessions migrations are not applied: the migration history is not readable by service_role, which "
                 + $"{known.FirstOrDefault(m => m.EndsWith("_CreateRlsPolicies", StringComparison.Ordinal)) ?? "migration 005"} grants.",
+                ex,
+                data);
+        }
+        catch (ActorRoleNotGrantedException ex)
+        {
+            return new HealthCheckResult(
+                failureStatus,
+                "The login role may not switch to service_role and ServiceRoleConnectionString is not set, so service-role "
+                + "operations would be refused and the migration history (readable by service_role only) cannot be checked.",
                 ex,
                 data);
         }
@@ -165,13 +183,44 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
             return new HealthCheckResult(failureStatus, $"Row-level security is off on {string.Join(", ", missingRls)}.", data: data);
         }
 
-        return HealthCheckResult.Healthy("PostgreSQL reachable, migrations applied, row-level security on, login role safe.", data);
+        // Reported, not failed: a login that may become service_role still works, but any SQL that reaches it (an
+        // injection in host code, a reporting tool) can SET ROLE service_role and read every user's sessions. The login's
+        // name stays in the data: hosts may show descriptions to callers who must not learn it.
+        var note = canBecomeServiceRole && unsafeReasons.Count == 0
+            ? " Note: the user-facing login role can switch to service_role, so SQL that reaches it can read every user's "
+              + "sessions; give service-role work a login of its own (ServiceRoleConnectionString) and revoke service_role "
+              + "from this one (see docs/SUPABASE_SETUP.md)."
+            : string.Empty;
+        return HealthCheckResult.Healthy("PostgreSQL reachable, migrations applied, row-level security on, login role safe." + note, data);
     }
 
-    private static async Task<IReadOnlyList<string>> ReadAppliedMigrationsAsync(NpgsqlConnection connection, bool privilegedLogin, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> ReadAppliedMigrationsAsync(
+        NpgsqlConnection connection, bool privilegedLogin, bool canBecomeServiceRole, CancellationToken cancellationToken)
     {
-        // The history table is readable by the service role only; a privileged login (ServiceRoleOnly) reads it as itself.
-        var sql = (privilegedLogin ? string.Empty : "SELECT set_config('role', 'service_role', true);")
+        // The history table is readable by the service role only. A privileged login (ServiceRoleOnly) reads it as
+        // itself; a login that may become service_role does so for this transaction; otherwise the service role's own
+        // login (ServiceRoleConnectionString) reads it.
+        if (privilegedLogin || canBecomeServiceRole)
+        {
+            return await ReadHistoryAsync(connection, becomeServiceRole: !privilegedLogin, cancellationToken).ConfigureAwait(false);
+        }
+
+        var serviceRole = services.GetRequiredService<SessionsDataSource>().ServiceRoleDataSource
+            ?? throw new ActorRoleNotGrantedException(connection.UserName ?? "(unknown)", "service_role");
+        var serviceConnection = await serviceRole.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (serviceConnection.ConfigureAwait(false))
+        {
+            var transaction = await serviceConnection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                return await ReadHistoryAsync(serviceConnection, becomeServiceRole: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadHistoryAsync(NpgsqlConnection connection, bool becomeServiceRole, CancellationToken cancellationToken)
+    {
+        var sql = (becomeServiceRole ? "SELECT set_config('role', 'service_role', true);" : string.Empty)
             + $"SELECT \"MigrationId\" FROM {SessionsDbContext.MigrationsHistoryTable}";
         var command = new NpgsqlCommand(sql, connection);
         await using (command.ConfigureAwait(false))
@@ -180,7 +229,7 @@ internal sealed class SessionsHealthCheck(IServiceProvider services, IOptions<Li
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                if (!privilegedLogin)
+                if (becomeServiceRole)
                 {
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }

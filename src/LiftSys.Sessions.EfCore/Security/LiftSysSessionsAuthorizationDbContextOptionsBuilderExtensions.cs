@@ -11,7 +11,7 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// <paramref name="actors"/> reports, under row-level security, and refuses to run on a login role that would skip it.
     /// </summary>
     /// <param name="builder">The options builder of a <see cref="SessionsDbContext"/>.</param>
-    /// <param name="actors">Tells who is acting; read each time a connection opens or a transaction starts.</param>
+    /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
     public static DbContextOptionsBuilder UseLiftSysSessionsAuthorization(
@@ -31,7 +31,7 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// </summary>
     /// <typeparam name="TContext">The context type, <see cref="SessionsDbContext"/> or a subclass.</typeparam>
     /// <param name="builder">The options builder.</param>
-    /// <param name="actors">Tells who is acting; read each time a connection opens or a transaction starts.</param>
+    /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
     public static DbContextOptionsBuilder<TContext> UseLiftSysSessionsAuthorization<TContext>(

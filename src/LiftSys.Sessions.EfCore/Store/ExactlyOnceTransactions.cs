@@ -1,4 +1,3 @@
-using LiftSys.Sessions.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using LiftSys.Sessions.Store;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 

@@ -12,6 +12,10 @@ public sealed class SessionActor : IEquatable<SessionActor>
     // Declared first: static initializers run in textual order and Anonymous/ServiceRole need it.
     private static readonly IReadOnlyDictionary<string, JsonElement> EmptyClaims = new Dictionary<string, JsonElement>();
 
+    // The actor is immutable, so its claims serialize to the same text every time; the connection interceptor compares
+    // actors before every command, so the text is built once.
+    private string? claimsJson;
+
     private SessionActor(SessionActorKind kind, Guid? userId, IReadOnlyDictionary<string, JsonElement> claims)
     {
         Kind = kind;
@@ -78,7 +82,28 @@ public sealed class SessionActor : IEquatable<SessionActor>
     /// <c>role</c>, and the additional claims.
     /// </summary>
     /// <returns>The JSON text, escaped by <see cref="Utf8JsonWriter"/>; it is sent as a query parameter, never spliced into SQL.</returns>
-    public string ToClaimsJson()
+    public string ToClaimsJson() => claimsJson ??= SerializeClaims();
+
+    /// <inheritdoc />
+    public bool Equals(SessionActor? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && Kind == other.Kind && UserId == other.UserId && ToClaimsJson() == other.ToClaimsJson());
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as SessionActor);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, UserId);
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        SessionActorKind.User => $"user {UserId}",
+        SessionActorKind.ServiceRole => "service role",
+        _ => "anonymous",
+    };
+
+    private string SerializeClaims()
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -101,22 +126,4 @@ public sealed class SessionActor : IEquatable<SessionActor>
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    /// <inheritdoc />
-    public bool Equals(SessionActor? other) =>
-        other is not null && Kind == other.Kind && UserId == other.UserId && ToClaimsJson() == other.ToClaimsJson();
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => Equals(obj as SessionActor);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, UserId);
-
-    /// <inheritdoc />
-    public override string ToString() => Kind switch
-    {
-        SessionActorKind.User => $"user {UserId}",
-        SessionActorKind.ServiceRole => "service role",
-        _ => "anonymous",
-    };
 }

@@ -4,6 +4,19 @@ namespace LiftSys.Sessions.Security;
 /// Runs a block of code as a given actor, overriding the host's <see cref="ISessionActorAccessor"/> for the current
 /// asynchronous flow until disposed. Scopes nest; disposing restores the enclosing actor.
 /// </summary>
+/// <remarks>
+/// <para>Once a scope is disposed — in any order, from any flow — nothing acts under it again:</para>
+/// <list type="bullet">
+/// <item>A flow acts as its innermost scope that is not disposed. A scope disposed out of order (the outer one before
+/// the inner one) is skipped, so the flow falls back to the nearest enclosing scope still live.</item>
+/// <item>Work that outlives its scopes (a <c>Task.Run</c> or a fire-and-forget continuation started inside one, still
+/// running after the scope was disposed) fails closed: it acts as <see cref="SessionActor.Anonymous"/>, never as the
+/// disposed scope's actor and never as the host's accessor.</item>
+/// <item><see cref="Dispose"/> in the flow where the scope is innermost ends it there, returning that flow to its nearest
+/// live enclosing scope, or to no scope. <see cref="Dispose"/> from another flow marks the scope disposed (so every flow
+/// skips it); a later <see cref="Dispose"/> in its own flow still ends it there.</item>
+/// </list>
+/// </remarks>
 /// <example>
 /// <code>
 /// using (SessionActorScope.BeginServiceRole("nightly export of user_analytics"))
@@ -17,7 +30,14 @@ public sealed class SessionActorScope : IDisposable
     private static readonly AsyncLocal<SessionActorScope?> CurrentScope = new();
 
     private readonly SessionActorScope? parent;
-    private bool disposed;
+
+    // Written from whichever thread disposes, read by every flow that still holds the scope: volatile, so a flow on
+    // another thread never keeps acting under a scope whose disposal has already returned.
+    private volatile bool disposed;
+
+    // Set when the scope was ended in a flow where it was innermost, i.e. in order. A flow that began its own scope on
+    // top of it and outlived it (work started inside it) must then return to failing closed, not to the host's actor.
+    private volatile bool endedInOrder;
 
     private SessionActorScope(SessionActor actor, string reason)
     {
@@ -27,14 +47,42 @@ public sealed class SessionActorScope : IDisposable
         CurrentScope.Value = this;
     }
 
-    /// <summary>Gets the actor of the innermost active scope in this asynchronous flow, or <see langword="null"/> if none.</summary>
-    public static SessionActor? CurrentActor => CurrentScope.Value?.Actor;
+    /// <summary>
+    /// Gets the actor of the innermost live scope in this asynchronous flow; <see cref="SessionActor.Anonymous"/> if the
+    /// flow holds scopes that have all been disposed (work that outlived its scope); <see langword="null"/> if it holds
+    /// none, so the host's <see cref="ISessionActorAccessor"/> decides.
+    /// </summary>
+    public static SessionActor? CurrentActor
+    {
+        get
+        {
+            var innermost = CurrentScope.Value;
+            if (innermost is null)
+            {
+                return null;
+            }
+
+            for (var scope = innermost; scope is not null; scope = scope.parent)
+            {
+                if (!scope.disposed)
+                {
+                    return scope.Actor;
+                }
+            }
+
+            // Fail closed rather than fall back to the host's accessor: this flow was told who acts, and that has ended.
+            return SessionActor.Anonymous;
+        }
+    }
 
     /// <summary>Gets the actor this scope runs as.</summary>
     public SessionActor Actor { get; }
 
     /// <summary>Gets why the scope was opened, as given by the caller.</summary>
     public string Reason { get; }
+
+    /// <summary>Gets a value indicating whether the scope has been disposed; nothing acts under it any more.</summary>
+    public bool IsDisposed => disposed;
 
     /// <summary>
     /// Acts as the service role, which bypasses row-level security entirely, until the scope is disposed. Every use is
@@ -57,21 +105,38 @@ public sealed class SessionActorScope : IDisposable
         return new SessionActorScope(actor, reason);
     }
 
-    /// <summary>Ends the scope and restores the enclosing one.</summary>
+    /// <summary>
+    /// Ends the scope everywhere, and in this flow restores the nearest enclosing scope that is still live. Safe to call
+    /// more than once and from any flow.
+    /// </summary>
     public void Dispose()
     {
-        if (disposed)
+        var innermostHere = ReferenceEquals(CurrentScope.Value, this);
+        if (innermostHere)
         {
-            return;
+            // Before 'disposed', so a flow that sees the scope disposed also sees how it ended.
+            endedInOrder = true;
         }
 
         disposed = true;
-
-        // Only the innermost scope of this flow can restore its parent; an out-of-order dispose must not resurrect a
-        // scope that was already closed.
-        if (ReferenceEquals(CurrentScope.Value, this))
+        if (innermostHere)
         {
-            CurrentScope.Value = parent;
+            CurrentScope.Value = EnclosingAfterEnd();
         }
+    }
+
+    private SessionActorScope? EnclosingAfterEnd()
+    {
+        for (var scope = parent; scope is not null; scope = scope.parent)
+        {
+            // A live scope acts again. A scope ended in order means this flow outlived it, so it keeps failing closed.
+            // A scope disposed out of order is dropped: this flow is done with it.
+            if (!scope.disposed || scope.endedInOrder)
+            {
+                return scope;
+            }
+        }
+
+        return null;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LiftSys.Sessions.Security;
-using LiftSys.Sessions.Store;
 
 namespace LiftSys.Sessions;
 

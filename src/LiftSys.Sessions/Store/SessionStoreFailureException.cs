@@ -1,4 +1,4 @@
-namespace LiftSys.Sessions.Store;
+namespace LiftSys.Sessions;
 
 /// <summary>
 /// Thrown when the database failed an operation for a reason the store does not recognise as transient (an error

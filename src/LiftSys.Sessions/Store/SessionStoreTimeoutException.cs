@@ -1,4 +1,4 @@
-namespace LiftSys.Sessions.Store;
+namespace LiftSys.Sessions;
 
 /// <summary>
 /// Thrown when an operation ran into a time limit: the command timeout, the connection pool's wait, or the server's

@@ -1,4 +1,4 @@
-namespace LiftSys.Sessions.Store;
+namespace LiftSys.Sessions;
 
 /// <summary>Which limit an operation ran into when <see cref="SessionStoreTimeoutException"/> is thrown.</summary>
 public enum SessionStoreTimeoutLimit

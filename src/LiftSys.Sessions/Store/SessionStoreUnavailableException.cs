@@ -1,4 +1,4 @@
-namespace LiftSys.Sessions.Store;
+namespace LiftSys.Sessions;
 
 /// <summary>
 /// Thrown when the store could not reach its database, or the database refused to serve the operation for a while:

@@ -1,4 +1,4 @@
-namespace LiftSys.Sessions.Store;
+namespace LiftSys.Sessions;
 
 /// <summary>
 /// Thrown when a write reached the database's COMMIT but the connection failed before the answer arrived, and the store

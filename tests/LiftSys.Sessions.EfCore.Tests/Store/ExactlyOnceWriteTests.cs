@@ -1,5 +1,4 @@
 using LiftSys.Sessions.Security;
-using LiftSys.Sessions.Store;
 using LiftSys.Sessions.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

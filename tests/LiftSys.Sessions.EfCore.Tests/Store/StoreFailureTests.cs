@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using LiftSys.Sessions.Security;
-using LiftSys.Sessions.Store;
 using LiftSys.Sessions.TestSupport;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,0 +1,250 @@
+using LiftSys.Sessions.EfCore.Security;
+using LiftSys.Sessions.Security;
+using LiftSys.Sessions.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LiftSys.Sessions.EfCore.Tests.Security;
+
+/// <summary>
+/// Every command runs as the actor current when it executes, whatever was current when its connection opened or its
+/// transaction started: a connection held open across a change of actor gets the new actor's claims first.
+/// </summary>
+[TestFixture(ClaimsScope.Connection)]
+[TestFixture(ClaimsScope.Transaction)]
+public sealed class ClaimsReapplicationTests(ClaimsScope scope)
+{
+    private TestDatabase database = null!;
+    private UserFacingLogin userLogin = null!;
+    private Guid alice;
+    private Guid bob;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabaseWithTwoUsers()
+    {
+        database = await TestDatabase.CreateAsync();
+        userLogin = await UserFacingLogin.CreateAsync(database);
+        (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        using (SessionActorScope.BeginServiceRole("test setup"))
+        {
+            await using var context = CreateContext();
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            context.Sessions.AddRange(
+                Session.StartFromPrompt(alice, "alice 1"), Session.StartFromPrompt(alice, "alice 2"), Session.StartFromPrompt(bob, "bob 1"));
+            await context.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task DropDatabase()
+    {
+        await database.DisposeAsync();
+        await userLogin.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Held_open_connection_opened_as_alice_and_queried_as_bob_returns_only_bobs_rows()
+    {
+        await using var context = CreateContext();
+        IDbContextTransaction? transaction;
+        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test: opens the connection"))
+        {
+            transaction = await OpenAsync(context);
+        }
+
+        List<Guid> owners;
+        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test: uses it"))
+        {
+            owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
+        }
+
+        await DisposeAsync(transaction);
+        Assert.That(owners, Is.EqualTo(new[] { bob }));
+    }
+
+    [Test]
+    public async Task Connection_opened_in_a_service_role_block_and_used_after_it_as_bob_returns_only_bobs_rows()
+    {
+        await using var context = CreateContext();
+        IDbContextTransaction? transaction;
+        using (SessionActorScope.BeginServiceRole("test: a block that opens the connection"))
+        {
+            transaction = await OpenAsync(context);
+            await context.Sessions.CountAsync();
+        }
+
+        List<Guid> owners;
+        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test: after the block"))
+        {
+            owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
+        }
+
+        await DisposeAsync(transaction);
+        Assert.That(owners, Is.EqualTo(new[] { bob }));
+    }
+
+    [Test]
+    public async Task Held_open_connection_used_after_the_actors_scope_ended_runs_as_anonymous()
+    {
+        await using var context = CreateContext();
+        IDbContextTransaction? transaction;
+        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test: opens the connection"))
+        {
+            transaction = await OpenAsync(context);
+        }
+
+        var role = await context.Database.SqlQueryRaw<string>("SELECT current_user::text AS \"Value\"").SingleAsync();
+
+        await DisposeAsync(transaction);
+        Assert.That(role, Is.EqualTo("anon"));
+    }
+
+    [Test]
+    public async Task Long_lived_context_used_across_actors_returns_each_actors_rows()
+    {
+        await using var context = CreateContext();
+        var seen = new List<Guid[]>();
+
+        foreach (var user in new[] { alice, bob, alice })
+        {
+            using var acting = SessionActorScope.Begin(SessionActor.ForUser(user), "test: one context, many actors");
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            seen.Add([.. await context.Sessions.Select(s => s.UserId).Distinct().ToListAsync()]);
+        }
+
+        Assert.That(seen, Is.EqualTo(new[] { new[] { alice }, new[] { bob }, new[] { alice } }));
+    }
+
+    [Test]
+    public async Task Held_open_connection_costs_one_claims_statement_per_change_of_actor_only()
+    {
+        await using var context = CreateContext();
+        IDbContextTransaction? transaction;
+        using var counter = new RoundTripCounter(database.Name);
+        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test"))
+        {
+            transaction = await OpenAsync(context);
+            await context.Sessions.CountAsync();
+            await context.Sessions.CountAsync();
+        }
+
+        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test"))
+        {
+            await context.Sessions.CountAsync();
+            await context.Sessions.CountAsync();
+        }
+
+        await DisposeAsync(transaction);
+        Assert.That(
+            counter.Commands.Select(sql => sql.Contains("set_config('role'", StringComparison.Ordinal) ? "claims" : "query"),
+            Is.EqualTo(new[] { "claims", "query", "query", "claims", "query", "query" }));
+    }
+
+    [Test]
+    public async Task Rollback_to_a_savepoint_that_undid_the_new_actors_claims_sets_them_again()
+    {
+        await using var context = CreateContext();
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await context.Database.OpenConnectionAsync();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        await transaction.CreateSavepointAsync("before_bob");
+        acting.Switch(SessionActor.ForUser(bob));
+        await context.Sessions.CountAsync();
+
+        // Undoes bob's claims in either scope: set_config inside a transaction is rolled back with it, even session-level.
+        await transaction.RollbackToSavepointAsync("before_bob");
+        var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
+
+        Assert.That(owners, Is.EqualTo(new[] { bob }));
+    }
+
+    [Test]
+    public async Task Claims_set_inside_a_transaction_disposed_without_commit_are_set_again()
+    {
+        await using var context = CreateContext();
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await context.Database.OpenConnectionAsync();
+        var transaction = await context.Database.BeginTransactionAsync();
+        acting.Switch(SessionActor.ForUser(bob));
+        await context.Sessions.CountAsync();
+
+        // Disposed without a commit: rolled back, and bob's claims with it.
+        await transaction.DisposeAsync();
+        await using var next = await context.Database.BeginTransactionAsync();
+        var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
+
+        Assert.That(owners, Is.EqualTo(new[] { bob }));
+    }
+
+    [Test]
+    public async Task User_facing_login_asked_to_act_as_the_service_role_is_refused_with_a_library_exception()
+    {
+        await using var context = CreateContext(userLogin.ConnectionString);
+        using var actor = SessionActorScope.BeginServiceRole("test: the wrong login for the service role");
+
+        var ex = await Assert.ThrowsAsync<ActorRoleNotGrantedException>(async () =>
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            await context.Sessions.CountAsync();
+        });
+
+        Assert.That((ex!.LoginRole, ex.DatabaseRole), Is.EqualTo((userLogin.Name, "service_role")));
+    }
+
+    [Test]
+    public async Task User_facing_login_context_created_for_a_user_refuses_to_become_the_service_role()
+    {
+        await using var context = CreateContext(userLogin.ConnectionString);
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await context.Database.OpenConnectionAsync();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        var asAlice = await context.Sessions.CountAsync();
+        acting.Switch(SessionActor.ServiceRole);
+
+        Assert.That(asAlice, Is.EqualTo(2));
+        await Assert.ThrowsAsync<ActorRoleNotGrantedException>(() => context.Sessions.CountAsync());
+    }
+
+    private async Task<IDbContextTransaction?> OpenAsync(SessionsDbContext context)
+    {
+        await context.Database.OpenConnectionAsync();
+        return scope == ClaimsScope.Transaction ? await context.Database.BeginTransactionAsync() : null;
+    }
+
+    private static async Task DisposeAsync(IDbContextTransaction? transaction)
+    {
+        if (transaction is not null)
+        {
+            await transaction.DisposeAsync();
+        }
+    }
+
+    private SessionsDbContext CreateContext(string? connectionString = null) =>
+        new(new DbContextOptionsBuilder<SessionsDbContext>()
+            .UseNpgsql(connectionString ?? database.Server.AppConnectionString(database.Name))
+            .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
+            .Options);
+
+    /// <summary>Acts as one actor, then another, in the same flow: each switch ends the previous scope in order.</summary>
+    private sealed class SessionActorScopeHolder : IAsyncDisposable
+    {
+        private SessionActorScope current;
+
+        private SessionActorScopeHolder(SessionActorScope current) => this.current = current;
+
+        public static SessionActorScopeHolder Begin(SessionActor actor) => new(SessionActorScope.Begin(actor, "test"));
+
+        public void Switch(SessionActor actor)
+        {
+            current.Dispose();
+            current = SessionActorScope.Begin(actor, "test");
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            current.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
