@@ -7,7 +7,7 @@ namespace LiftSys.Sessions.EfCore.Store;
 /// before the first attempt, so an attempt whose COMMIT may have gone through can be looked up rather than repeated.
 /// </summary>
 /// <typeparam name="T">What the operation returns.</typeparam>
-/// <param name="Operation">The operation's name (as in the store's metrics), for <see cref="Sessions.Store.SessionWriteOutcomeUnknownException"/>.</param>
+/// <param name="Operation">The operation's name (as in the store's metrics), for <see cref="SessionWriteOutcomeUnknownException"/>.</param>
 /// <param name="SessionId">The session written to; for a create, the new session's id.</param>
 /// <param name="WriteId">The id of the row the write creates (revision, draft, resolution), if any.</param>
 /// <param name="FindStored">

@@ -89,7 +89,7 @@ public sealed class TelemetryTests
         using var metrics = new MeasurementRecorder(services.GetRequiredService<IMeterFactory>());
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(Guid.NewGuid()), "test");
 
-        await Assert.ThrowsAsync<LiftSys.Sessions.Store.SessionStoreUnavailableException>(
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(
             () => services.GetRequiredService<ISessionStore>().CreateFromPromptAsync("p"));
 
         Assert.Multiple(() =>
