@@ -66,7 +66,11 @@ internal sealed class PostgresContainer : IThrowawayServer
 
             // The same shape as the local throwaway cluster: PgBouncer and parallel tests need more than the default
             // 100 connections, and durability is pointless for a server removed at the end of the run.
-            .WithCommand("-c", "max_connections=200", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+            .WithCommand(
+                "-c", "max_connections=200",
+                "-c", "fsync=off",
+                "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off")
             .WithCreateParameterModifier(PublishOnLoopbackOnly)
             .WithLabel("org.liftsys.sessions.test-process", Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
             .Build();
