@@ -28,6 +28,8 @@ public static class TestEnvironment
     /// <summary>The container backend's image when <see cref="ImageVariable"/> is not set.</summary>
     public const string DefaultImage = "postgres:15";
 
+    private const int ThrowawayCommandTimeoutSeconds = 300;
+
     private static readonly Lock Sync = new();
     private static Task<PostgresServer>? server;
     private static bool exitHandlerRegistered;
@@ -178,8 +180,13 @@ public static class TestEnvironment
             : await StartLocalClusterAsync(cancellationToken);
         try
         {
-            var started = await PostgresServer.ConnectAsync(
-                throwaway.CreateSuperuserConnectionString(), backend, throwaway, cancellationToken);
+            // Every connection string the harness hands out derives from this one. The tests share two cores with
+            // parallel test processes (and, on a developer machine, everything else), where a bulk load that takes
+            // 5 s when idle can exceed Npgsql's default 30 s; a test that hangs for real is still ended by
+            // dotnet test --blame-hang-timeout. An external server's connection string is used as given.
+            var superuser = throwaway.CreateSuperuserConnectionString();
+            superuser.CommandTimeout = ThrowawayCommandTimeoutSeconds;
+            var started = await PostgresServer.ConnectAsync(superuser, backend, throwaway, cancellationToken);
             await TestContext.Progress.WriteLineAsync($"LiftSys.Sessions.TestSupport: {started.Description}");
             return started;
         }
