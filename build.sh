@@ -316,6 +316,7 @@ run_tests() {
 
     choose_test_backend || exit 1
     if ! build_solution; then
+        docker_engine_stop
         print_summary || true
         exit 1
     fi
@@ -331,6 +332,8 @@ run_tests() {
     fi
 
     check_ef_migrations
+    # Now rather than in the EXIT trap, so that the summary's closing line is the run's last.
+    docker_engine_stop
     print_summary || exit 1
 }
 
