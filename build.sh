@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Build entry point for developers and CI (CI runs `bash .ci/run`, as root, on a clean clone, without Docker).
+# Build entry point for developers and CI (CI runs `bash .ci/run`, as root, on a clean clone, with CI=true).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$repo_root"
+
+# docker_engine_start/stop, container_backend_prepare: the tests' container backend (Docker engine, image).
+# shellcheck source=tools/ci/container-backend.sh
+source "$repo_root/tools/ci/container-backend.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -20,16 +24,24 @@ usage() {
 Usage: ./build.sh <command>
 
 Commands:
-  test     Build $solution ($configuration) and run every test project against PostgreSQL 15.
-           Installs $postgres_package and $pgbouncer_package first when they are missing (as root), and ends
-           with one line: "N passed, M failed[, K skipped]".
+  test     Build $solution ($configuration) and run every test project against PostgreSQL 15 in a
+           Testcontainers container (as root: installs Debian's Docker engine and mmdebstrap when missing, starts
+           an engine of its own, builds tools/postgres-image, stops the engine at the end); then the harness and
+           security tests again on the local PostgreSQL binaries, and the dotnet-ef checks (no pending model
+           changes; \`dotnet ef migrations script --idempotent\` equals the CLI's \`script\`). Installs
+           $postgres_package and $pgbouncer_package first when they are missing (as root). Without Docker (not
+           root, no engine) the tests run on the local binaries, except in CI (CI=true), where that is a failure.
+           Ends with one line summing every step: "N passed, M failed[, K skipped]".
   sample   Start a throwaway local PostgreSQL 15 with the README's roles, run the sample API on it (which
            migrates as the owner and serves as a NOINHERIT login), walk two users through it with curl
            (samples/run-walkthrough.sh), then stop the API and the server. Exits 0 only if every step did.
 
 Environment:
-  LIFTSYS_TEST_POSTGRES   Superuser connection string of an existing server; the tests then use it
-                          instead of starting a throwaway cluster (and only $pgbouncer_package is installed).
+  LIFTSYS_TEST_BACKEND    container, local or external: the tests' PostgreSQL server (default: external when
+                          LIFTSYS_TEST_POSTGRES is set, else container when Docker can be used, else local).
+  LIFTSYS_TEST_POSTGRES   Superuser connection string of an existing server (the external backend).
+  LIFTSYS_TEST_POSTGRES_IMAGE
+                          The container backend's image (default: the repository's, built here).
 USAGE
 }
 
@@ -85,8 +97,8 @@ trx_counter() {
     echo "${value:-0}"
 }
 
-# Prints "N passed, M failed[, K skipped]" summed over the TRX files in $1; returns 1 when there are none.
-summarize_trx() {
+# trx_totals DIR: prints "PASSED FAILED SKIPPED" summed over the TRX files below DIR; returns 1 when there are none.
+trx_totals() {
     local results_dir="$1" passed=0 failed=0 skipped=0 found=0 trx counters
     while IFS= read -r -d '' trx; do
         found=1
@@ -99,48 +111,230 @@ summarize_trx() {
         # Ignored/skipped tests are counted in total but not in executed (notExecuted stays 0).
         skipped=$((skipped + $(trx_counter total "$counters") - $(trx_counter executed "$counters")))
     done < <(find "$results_dir" -name '*.trx' -print0 2>/dev/null)
-    if [[ "$found" -eq 0 ]]; then
-        return 1
-    fi
-    if [[ "$skipped" -gt 0 ]]; then
-        echo "$passed passed, $failed failed, $skipped skipped"
+    [[ "$found" -eq 1 ]] || return 1
+    echo "$passed $failed $skipped"
+}
+
+# Every step of `test` records its outcome here; the run ends with one line summing them all.
+step_names=()
+step_passed=()
+step_failed=()
+step_skipped=()
+
+# record_step NAME PASSED FAILED [SKIPPED]
+record_step() {
+    step_names+=("$1")
+    step_passed+=("$2")
+    step_failed+=("$3")
+    step_skipped+=("${4:-0}")
+}
+
+# format_counts PASSED FAILED SKIPPED: "N passed, M failed[, K skipped]".
+format_counts() {
+    if [[ "$3" -gt 0 ]]; then
+        echo "$1 passed, $2 failed, $3 skipped"
     else
-        echo "$passed passed, $failed failed"
+        echo "$1 passed, $2 failed"
     fi
 }
 
-run_tests() {
-    ensure_postgres
+# print_summary: one line per step, then the closing line; returns 1 when anything failed (or nothing ran).
+print_summary() {
+    local i passed=0 failed=0 skipped=0
+    echo
+    echo "==> Summary"
+    for i in "${!step_names[@]}"; do
+        printf '  %-72s %s\n' "${step_names[$i]}:" \
+            "$(format_counts "${step_passed[$i]}" "${step_failed[$i]}" "${step_skipped[$i]}")"
+        passed=$((passed + step_passed[i]))
+        failed=$((failed + step_failed[i]))
+        skipped=$((skipped + step_skipped[i]))
+    done
+    echo "  total time: $((SECONDS / 60)) min $((SECONDS % 60)) s"
+    format_counts "$passed" "$failed" "$skipped"
+    [[ "$failed" -eq 0 && "$passed" -gt 0 ]]
+}
 
-    local results_dir="$repo_root/artifacts/test-results"
-    rm -rf "$results_dir"
-    mkdir -p "$results_dir"
-
+# build_solution: builds everything once; the test passes and the dotnet-ef checks reuse it (--no-build).
+build_solution() {
+    echo "==> Building $solution ($configuration)"
     if ! dotnet build "$solution" -c "$configuration"; then
         echo "Build failed; no tests were run." >&2
-        exit 1
+        record_step "build" 0 1
+        return 1
     fi
+}
 
-    local status=0
+# run_test_pass NAME RESULTS_DIR [dotnet test arguments...]: runs dotnet test (the solution unless the arguments
+# name a project first) and records the pass's counts from its TRX files.
+run_test_pass() {
+    local name="$1" results_dir="$2" status=0 totals
+    shift 2
+    rm -rf "$results_dir"
+    mkdir -p "$results_dir"
+    echo
+    echo "==> Tests: $name"
+    local started=$SECONDS
     # --blame-hang-timeout: a hung test (a lock wait, a server that never answers) fails the run instead of
     # holding CI until its global timeout.
-    dotnet test "$solution" -c "$configuration" --no-build \
+    dotnet test "$@" -c "$configuration" --no-build \
         --logger "console;verbosity=normal" \
         --logger trx \
         --results-directory "$results_dir" \
         --blame-hang-timeout 10m --blame-hang-dump-type none \
         || status=$?
-
-    local summary
-    if ! summary="$(summarize_trx "$results_dir")"; then
+    if ! totals="$(trx_totals "$results_dir")"; then
         echo "No test results were written to $results_dir." >&2
-        echo "0 passed, 0 failed"
+        record_step "$name" 0 1
+        return
+    fi
+    local passed failed skipped
+    read -r passed failed skipped <<<"$totals"
+    # dotnet test failing with every test passed (a crashed test host, a build error) is a failure of its own.
+    if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
+        echo "dotnet test exited with $status although no test failed." >&2
+        failed=1
+    fi
+    echo "==> $name: $(format_counts "$passed" "$failed" "$skipped") in $((SECONDS - started)) s"
+    record_step "$name" "$passed" "$failed" "$skipped"
+}
+
+# choose_test_backend: decides where the main pass's database tests run, preparing the container backend (and
+# exporting LIFTSYS_TEST_BACKEND) when that is the choice. Sets test_backend and test_backend_description.
+choose_test_backend() {
+    local requested="${LIFTSYS_TEST_BACKEND:-}"
+    requested="${requested,,}"
+    if [[ -z "$requested" && -n "${LIFTSYS_TEST_POSTGRES:-}" ]]; then
+        requested="external"
+    fi
+    case "$requested" in
+        external | local)
+            test_backend="$requested"
+            ;;
+        container | "")
+            echo "==> Preparing the container backend (Testcontainers)"
+            local started=$SECONDS
+            if container_backend_prepare; then
+                test_backend="container"
+                echo "==> Container backend ready in $((SECONDS - started)) s"
+            elif [[ "$requested" == "container" || "${CI:-}" == "true" ]]; then
+                echo "The container backend is required here (LIFTSYS_TEST_BACKEND=container or CI=true) but could not be prepared." >&2
+                return 1
+            else
+                echo "==> No usable Docker engine (see above): the database tests run on the local PostgreSQL binaries instead."
+                echo "    To run them in a container: run ./build.sh test as root, or start Docker yourself."
+                test_backend="local"
+            fi
+            ;;
+        *)
+            echo "LIFTSYS_TEST_BACKEND is '$LIFTSYS_TEST_BACKEND'; it must be container, local or external." >&2
+            return 1
+            ;;
+    esac
+    export LIFTSYS_TEST_BACKEND="$test_backend"
+    case "$test_backend" in
+        container) test_backend_description="in a container (${LIFTSYS_TEST_POSTGRES_IMAGE:-postgres:15})" ;;
+        local) test_backend_description="on the local PostgreSQL binaries" ;;
+        external) test_backend_description="on the server in LIFTSYS_TEST_POSTGRES" ;;
+    esac
+}
+
+# check_ef_migrations: dotnet-ef (from .config/dotnet-tools.json) on the library's context, with the CLI as the
+# startup project: no model change without a migration, its migrations are the ones the CLI scripts, and its
+# idempotent script is byte for byte the CLI's `script`.
+check_ef_migrations() {
+    local dir="$repo_root/artifacts/ef" passed=0 failed=0
+    local ef=(dotnet ef --project src/LiftSys.Sessions.EfCore --startup-project tools/LiftSys.Sessions.Cli
+        --configuration "$configuration" --no-build)
+    local cli=(dotnet run --project tools/LiftSys.Sessions.Cli --configuration "$configuration" --no-build --)
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    echo
+    echo "==> dotnet ef: restoring the tool manifest (.config/dotnet-tools.json)"
+    if ! dotnet tool restore; then
+        record_step "dotnet ef migrations checks" 0 1
+        return
+    fi
+
+    echo "==> dotnet ef migrations has-pending-model-changes"
+    if "${ef[@]}" migrations has-pending-model-changes; then
+        echo "==> OK: the model has no change that a migration does not capture."
+        passed=$((passed + 1))
+    else
+        echo "==> FAILED: the model changed without a migration (add one: see docs/ARCHITECTURE.md)." >&2
+        failed=$((failed + 1))
+    fi
+
+    echo "==> dotnet ef migrations script --idempotent, compared with liftsys-sessions script"
+    # dotnet-ef writes a UTF-8 byte order mark, the CLI does not; the SQL is what must be equal.
+    if "${ef[@]}" migrations script --idempotent --output "$dir/ef-idempotent.sql" \
+        && "${cli[@]}" script --output "$dir/cli-script.sql"; then
+        sed -i '1s/^\xEF\xBB\xBF//' "$dir/ef-idempotent.sql" "$dir/cli-script.sql"
+        if diff -u "$dir/cli-script.sql" "$dir/ef-idempotent.sql" >"$dir/script.diff"; then
+            echo "==> OK: the two scripts are identical ($(wc -l <"$dir/cli-script.sql") lines)."
+            passed=$((passed + 1))
+        else
+            echo "==> FAILED: the scripts differ ($dir/script.diff):" >&2
+            head -n 60 "$dir/script.diff" >&2
+            failed=$((failed + 1))
+        fi
+    else
+        echo "==> FAILED: a script could not be generated." >&2
+        failed=$((failed + 1))
+    fi
+
+    echo "==> dotnet ef migrations list, compared with the migrations the CLI's script applies"
+    if "${ef[@]}" migrations list --no-connect --prefix-output >"$dir/ef-list.txt" 2>&1; then
+        sed -n 's/^data: *//p' "$dir/ef-list.txt" >"$dir/ef-migrations.txt"
+        grep -o "VALUES ('[0-9]\{14\}_[A-Za-z0-9_]*'" "$dir/cli-script.sql" 2>/dev/null \
+            | sed "s/VALUES ('//; s/'\$//" >"$dir/cli-migrations.txt" || true
+        if [[ -s "$dir/ef-migrations.txt" ]] && diff -u "$dir/cli-migrations.txt" "$dir/ef-migrations.txt"; then
+            echo "==> OK: $(wc -l <"$dir/ef-migrations.txt") migrations: $(paste -sd ' ' "$dir/ef-migrations.txt")"
+            passed=$((passed + 1))
+        else
+            echo "==> FAILED: dotnet ef lists other migrations than the script applies ($dir/ef-list.txt)." >&2
+            failed=$((failed + 1))
+        fi
+    else
+        cat "$dir/ef-list.txt" >&2
+        echo "==> FAILED: dotnet ef migrations list." >&2
+        failed=$((failed + 1))
+    fi
+    record_step "dotnet ef migrations checks" "$passed" "$failed"
+}
+
+run_tests() {
+    ensure_postgres
+    # Stops the Docker engine this run started, if any, by its pid, however the run ends.
+    trap docker_engine_stop EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    local results_root="$repo_root/artifacts/test-results"
+    rm -rf "$results_root"
+    mkdir -p "$results_root"
+
+    choose_test_backend || exit 1
+    if ! build_solution; then
+        docker_engine_stop
+        print_summary || true
         exit 1
     fi
-    echo "$summary"
-    if [[ "$status" -ne 0 || "$summary" != *", 0 failed"* ]]; then
-        exit 1
+
+    run_test_pass "all tests, database $test_backend_description" "$results_root/$test_backend" "$solution"
+
+    # The local binaries stay the backend of machines without Docker: when the main pass ran elsewhere, the
+    # harness's own tests and the security tests (RLS, PgBouncer leaks) run on them once more.
+    if [[ "$test_backend" != "local" ]]; then
+        LIFTSYS_TEST_BACKEND=local run_test_pass \
+            "EfCore harness + security tests, database on the local PostgreSQL binaries" "$results_root/local" \
+            tests/LiftSys.Sessions.EfCore.Tests --filter "FullyQualifiedName~.Harness.|FullyQualifiedName~.Security."
     fi
+
+    check_ef_migrations
+    # Now rather than in the EXIT trap, so that the summary's closing line is the run's last.
+    docker_engine_stop
+    print_summary || exit 1
 }
 
 postgres_bin_dir() {

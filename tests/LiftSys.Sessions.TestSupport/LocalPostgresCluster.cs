@@ -10,7 +10,7 @@ namespace LiftSys.Sessions.TestSupport;
 /// A throwaway PostgreSQL cluster for one test process: initdb into a fresh temporary directory, trust
 /// authentication, a free port on 127.0.0.1 and its unix socket inside that directory, durability switched off.
 /// </summary>
-internal sealed class LocalPostgresCluster
+internal sealed class LocalPostgresCluster : IThrowawayServer
 {
     private const string DirectoryPrefix = "liftsys-pg-";
     private const string SuperuserName = "postgres";
@@ -43,6 +43,9 @@ internal sealed class LocalPostgresCluster
     public string DataDirectory => Path.Combine(RootDirectory, "data");
 
     public int Port { get; private set; }
+
+    /// <inheritdoc/>
+    public string Description => string.Create(CultureInfo.InvariantCulture, $"on {IPAddress.Loopback}:{Port} ({DataDirectory})");
 
     private string SocketDirectory => Path.Combine(RootDirectory, "socket");
 

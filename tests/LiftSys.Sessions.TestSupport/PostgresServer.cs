@@ -6,8 +6,8 @@ using Npgsql;
 namespace LiftSys.Sessions.TestSupport;
 
 /// <summary>
-/// The PostgreSQL server a test run uses (see <see cref="TestEnvironment"/>): either a throwaway cluster started by
-/// the run or an existing server named by <see cref="TestEnvironment.ConnectionStringVariable"/>.
+/// The PostgreSQL server a test run uses (see <see cref="TestEnvironment"/>): a throwaway cluster or container started
+/// by the run, or an existing server named by <see cref="TestEnvironment.ConnectionStringVariable"/>.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -28,21 +28,25 @@ public sealed class PostgresServer
 
     private readonly NpgsqlConnectionStringBuilder superuser;
     private readonly string? ownerPassword;
-    private readonly LocalPostgresCluster? cluster;
+    private readonly IThrowawayServer? throwaway;
 
-    private PostgresServer(NpgsqlConnectionStringBuilder superuser, Version version, LocalPostgresCluster? cluster)
+    private PostgresServer(NpgsqlConnectionStringBuilder superuser, Version version, TestBackend backend, IThrowawayServer? throwaway)
     {
         this.superuser = superuser;
-        this.cluster = cluster;
+        this.throwaway = throwaway;
         Version = version;
-        ownerPassword = cluster is null ? DeriveOwnerPassword(superuser) : null;
+        Backend = backend;
+
+        // The roles get the superuser's kind of authentication: none where the server trusts this machine (the local
+        // cluster), a password where it asks for one (a container, an external server).
+        ownerPassword = DeriveOwnerPassword(superuser);
         SuperuserConnectionString = superuser.ConnectionString;
 
         // An external server may be shared by several test processes at once (dotnet test runs test projects in
         // parallel), so there each process migrates and later drops a template of its own.
         Template = new MigratedTemplate(
             this,
-            cluster is null
+            throwaway is null
                 ? string.Create(CultureInfo.InvariantCulture, $"{LocalTemplateName}_{Environment.ProcessId}_{Random.Shared.Next():x8}")
                 : LocalTemplateName);
     }
@@ -54,12 +58,21 @@ public sealed class PostgresServer
     public Version Version { get; }
 
     /// <summary>
-    /// Gets the data directory of the throwaway cluster, or <see langword="null"/> for an external server.
+    /// Gets the data directory of the local throwaway cluster, or <see langword="null"/> for a container or an
+    /// external server.
     /// </summary>
-    public string? DataDirectory => cluster?.DataDirectory;
+    public string? DataDirectory => throwaway?.DataDirectory;
+
+    /// <summary>Gets where the server comes from.</summary>
+    public TestBackend Backend { get; }
 
     /// <summary>Gets a value indicating whether the server came from <see cref="TestEnvironment.ConnectionStringVariable"/>.</summary>
-    public bool IsExternal => cluster is null;
+    public bool IsExternal => Backend == TestBackend.External;
+
+    /// <summary>Gets a one-line description of the server for the run's log, e.g. "PostgreSQL 15.18 in container postgres:15 (...)".</summary>
+    public string Description => string.Create(
+        CultureInfo.InvariantCulture,
+        $"PostgreSQL {Version} {throwaway?.Description ?? $"at {superuser.Host}:{superuser.Port} from {TestEnvironment.ConnectionStringVariable}"}");
 
     internal MigratedTemplate Template { get; }
 
@@ -105,9 +118,18 @@ public sealed class PostgresServer
     public Task<NpgsqlConnection> OpenSuperuserConnectionAsync(CancellationToken cancellationToken = default) =>
         OpenAsync(SuperuserConnectionString, cancellationToken);
 
-    internal static async Task<PostgresServer> ConnectAsync(
+    /// <summary>Connects to a local throwaway cluster, or (with <see langword="null"/>) to an external server.</summary>
+    internal static Task<PostgresServer> ConnectAsync(
         NpgsqlConnectionStringBuilder superuser,
         LocalPostgresCluster? cluster,
+        CancellationToken cancellationToken) =>
+        ConnectAsync(superuser, cluster is null ? TestBackend.External : TestBackend.Local, cluster, cancellationToken);
+
+    /// <summary>Connects as <paramref name="superuser"/> and makes sure the roles every test database relies on exist.</summary>
+    internal static async Task<PostgresServer> ConnectAsync(
+        NpgsqlConnectionStringBuilder superuser,
+        TestBackend backend,
+        IThrowawayServer? throwaway,
         CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(superuser.ConnectionString, cancellationToken);
@@ -120,7 +142,7 @@ public sealed class PostgresServer
                 $"databases. It logs in as '{connection.UserName}'.");
         }
 
-        var server = new PostgresServer(superuser, connection.PostgreSqlVersion, cluster);
+        var server = new PostgresServer(superuser, connection.PostgreSqlVersion, backend, throwaway);
         await RoleLayout.EnsureAsync(server, server.ownerPassword, cancellationToken);
         return server;
     }
@@ -140,27 +162,27 @@ public sealed class PostgresServer
         }
     }
 
-    /// <summary>Drops what this run left on an external server, or stops the throwaway cluster.</summary>
+    /// <summary>Drops what this run left on an external server, or stops the throwaway cluster or container.</summary>
     internal async Task ShutdownAsync()
     {
-        if (cluster is null)
+        if (throwaway is null)
         {
             await Template.DropAsync();
         }
 
         // Idle pooled connections would otherwise linger until the server (or the external one's timeout) ends them.
         NpgsqlConnection.ClearAllPools();
-        if (cluster is not null)
+        if (throwaway is not null)
         {
-            await cluster.StopAsync();
+            await throwaway.StopAsync();
         }
     }
 
     /// <summary>
-    /// The owner's password on an external server: the same in every test process of a run (they share the role,
-    /// so a random one per process would lock the others out), unknowable without the superuser's password, and
-    /// written nowhere. Without a superuser password the server must authenticate the owner another way (trust,
-    /// a pgpass entry).
+    /// The owner's password on a server that asks for passwords: the same in every test process of a run (on an
+    /// external server they share the role, so a random one per process would lock the others out), unknowable without
+    /// the superuser's password, and written nowhere. Without a superuser password the server must authenticate the
+    /// owner another way (trust, as the local cluster does, or a pgpass entry).
     /// </summary>
     private static string? DeriveOwnerPassword(NpgsqlConnectionStringBuilder superuser)
     {
