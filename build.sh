@@ -170,6 +170,11 @@ build_solution() {
 run_test_pass() {
     local name="$1" results_dir="$2" status=0 totals
     shift 2
+    local collect=()
+    if [[ "${COLLECT_COVERAGE:-}" == "1" ]]; then
+        # coverlet.collector in every test project; the settings limit it to the two libraries.
+        collect=(--collect "XPlat Code Coverage" --settings "$repo_root/coverage.runsettings")
+    fi
     rm -rf "$results_dir"
     mkdir -p "$results_dir"
     echo
@@ -182,6 +187,7 @@ run_test_pass() {
         --logger trx \
         --results-directory "$results_dir" \
         --blame-hang-timeout 10m --blame-hang-dump-type none \
+        "${collect[@]}" \
         || status=$?
     if ! totals="$(trx_totals "$results_dir")"; then
         echo "No test results were written to $results_dir." >&2
@@ -303,6 +309,42 @@ check_ef_migrations() {
     record_step "dotnet ef migrations checks" "$passed" "$failed"
 }
 
+# check_alert_rules: promtool (Debian's prometheus package) checks and unit-tests the alerting rules in docs/monitoring.
+check_alert_rules() {
+    echo
+    echo "==> Alerting rules: promtool check rules + promtool test rules (docs/monitoring)"
+    if bash "$repo_root/docs/monitoring/test-rules.sh"; then
+        record_step "promtool rule checks and tests" 1 0
+    else
+        record_step "promtool rule checks and tests" 0 1
+    fi
+}
+
+# report_coverage RESULTS_DIR: line and branch coverage per folder, merged over every test project's Cobertura report,
+# with the storage layer's floor enforced (tools/coverage/coverage-floor.txt).
+report_coverage() {
+    local results_dir="$1" reports=() bars=() folder bar
+    while IFS= read -r -d '' report; do
+        reports+=("$report")
+    done < <(find "$results_dir" -name 'coverage.cobertura.xml' -print0)
+    echo
+    echo "==> Coverage (coverlet, ${#reports[@]} reports merged), per folder"
+    if [[ "${#reports[@]}" -eq 0 ]]; then
+        echo "No coverage reports were written." >&2
+        record_step "coverage" 0 1
+        return
+    fi
+    while read -r folder bar; do
+        [[ -z "$folder" || "$folder" == \#* ]] && continue
+        bars+=(--require "$folder=$bar")
+    done <"$repo_root/tools/coverage/coverage-floor.txt"
+    if python3 "$repo_root/tools/coverage/coverage_table.py" "${reports[@]}" "${bars[@]}"; then
+        record_step "coverage floor of the storage layer" 1 0
+    else
+        record_step "coverage floor of the storage layer" 0 1
+    fi
+}
+
 run_tests() {
     ensure_postgres
     # Stops the Docker engine this run started, if any, by its pid, however the run ends.
@@ -321,7 +363,8 @@ run_tests() {
         exit 1
     fi
 
-    run_test_pass "all tests, database $test_backend_description" "$results_root/$test_backend" "$solution"
+    COLLECT_COVERAGE=1 run_test_pass "all tests, database $test_backend_description" "$results_root/$test_backend" "$solution"
+    report_coverage "$results_root/$test_backend"
 
     # The local binaries stay the backend of machines without Docker: when the main pass ran elsewhere, the
     # harness's own tests and the security tests (RLS, PgBouncer leaks) run on them once more.
@@ -332,6 +375,7 @@ run_tests() {
     fi
 
     check_ef_migrations
+    check_alert_rules
     # Now rather than in the EXIT trap, so that the summary's closing line is the run's last.
     docker_engine_stop
     print_summary || exit 1

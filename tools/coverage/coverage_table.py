@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints line and branch coverage per source folder from a Cobertura report and enforces the storage layer's bar.
 
-Usage: coverage_table.py REPORT.cobertura.xml [--require FOLDER=LINE%/BRANCH% ...]
+Usage: coverage_table.py REPORT.cobertura.xml [REPORT ...] [--require FOLDER=LINE%/BRANCH% ...]
+
+Several reports (one per test project) are merged: a line counts as covered when any report covered it.
 
 A folder is a path relative to the repository root (for example src/LiftSys.Sessions.EfCore/Store). Each --require makes
 the script exit 1 when that folder's line or branch coverage is below the given percentages, or when the folder has no
@@ -33,9 +35,12 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    report = argv[1]
+    args = argv[1:]
+    reports = []
+    while args and args[0] != "--require":
+        reports.append(args[0])
+        args = args[1:]
     requirements = {}
-    args = argv[2:]
     while args:
         if args[0] != "--require" or len(args) < 2:
             print(f"unexpected argument: {args[0]}", file=sys.stderr)
@@ -45,13 +50,16 @@ def main(argv):
         requirements[folder.rstrip("/")] = (line_bar, branch_bar)
         args = args[2:]
 
-    root = ET.parse(report).getroot()
-    sources = [s.text or "" for s in root.iter("source")]
     # Per folder: the set of (file, line) covered/total, and branch conditions covered/total. A line can appear in more
     # than one class (nested and compiler-generated classes) in a merged report; count it once, covered if any says so.
     lines = defaultdict(dict)
     branches = defaultdict(dict)
-    for cls in root.iter("class"):
+    classes = []
+    for report in reports:
+        root = ET.parse(report).getroot()
+        sources = [s.text or "" for s in root.iter("source")]
+        classes.extend((cls, sources) for cls in root.iter("class"))
+    for cls, sources in classes:
         filename = cls.get("filename", "")
         folder = folder_of(filename, sources)
         for line in cls.iter("line"):

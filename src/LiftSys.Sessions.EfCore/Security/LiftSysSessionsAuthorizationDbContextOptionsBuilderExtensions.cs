@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,7 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The generic overload mirrors EF Core's own DbContextOptionsBuilder<TContext> pattern; both share the one optional configure callback.")]
     public static DbContextOptionsBuilder UseLiftSysSessionsAuthorization(
         this DbContextOptionsBuilder builder, ISessionActorAccessor actors, Action<SessionAuthorizationOptions>? configure = null)
     {
@@ -34,6 +36,7 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The generic overload mirrors EF Core's own DbContextOptionsBuilder<TContext> pattern; both share the one optional configure callback.")]
     public static DbContextOptionsBuilder<TContext> UseLiftSysSessionsAuthorization<TContext>(
         this DbContextOptionsBuilder<TContext> builder, ISessionActorAccessor actors, Action<SessionAuthorizationOptions>? configure = null)
         where TContext : SessionsDbContext

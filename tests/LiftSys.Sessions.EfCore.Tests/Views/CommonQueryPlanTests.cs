@@ -16,13 +16,13 @@ public sealed class CommonQueryPlanTests
     private const int UserCount = 1_000;
 
     // An index whose first column is session_id serves a lookup by session equally well; the planner picks the
-    // smallest. Besides the spec's named indexes these are the spec's UNIQUE constraints and migration 005's
-    // (session_id, id) key.
+    // smallest. Besides the spec's named indexes these are the spec's UNIQUE constraints, migration 005's
+    // (session_id, id) key and migration 008's (session_id, ir_revision_id) index that covers the same-session key.
     private static readonly string[] RevisionsBySession =
         ["idx_revisions_session_id", "idx_revisions_session_revision", "session_revisions_session_id_revision_number_key", "session_revisions_session_id_id_key"];
 
     private static readonly string[] DraftsBySession =
-        ["idx_drafts_session_id", "idx_drafts_session_draft", "session_drafts_session_id_draft_number_key"];
+        ["idx_drafts_session_id", "idx_drafts_session_draft", "session_drafts_session_id_draft_number_key", "idx_drafts_session_ir_revision"];
 
     private static readonly string[] ResolutionsBySession =
         ["idx_resolutions_session_id", "hole_resolutions_session_id_ir_revision_id_hole_id_key"];

@@ -98,7 +98,10 @@ internal sealed partial class FallbackCircuitBreaker
                 ex.RetryAfter ?? breakDuration,
                 ex);
         }
-        catch (Exception ex) when (context.Properties.GetValue(ConfirmedOutage, false) && ex is not SessionStoreUnavailableException)
+        // An outcome-unknown write passes through as it is: wrapped as "unavailable" it would let a create be repeated in
+        // memory although PostgreSQL may have committed it (two sessions where the caller made one).
+        catch (Exception ex) when (context.Properties.GetValue(ConfirmedOutage, false)
+            && ex is not SessionStoreUnavailableException and not SessionWriteOutcomeUnknownException)
         {
             throw new SessionStoreUnavailableException(
                 "PostgreSQL cannot be reached: the operation failed and a fresh connection could not be opened either.",
