@@ -31,25 +31,21 @@ public sealed class JwtSettingsStartupTests
             settings["Jwt:JwksUrl"] = "http://keys.example.com/auth/v1/.well-known/jwks.json";
         }
 
-        using var api = new SampleApiFactory(database, settings: settings);
+        var failure = StartupFailure(() => new SampleApiFactory(database, settings: settings));
 
-        var failure = Assert.Throws<OptionsValidationException>(() => api.CreateClient());
-
-        Assert.That(failure!.Message, Does.Contain(expected));
+        Assert.That(failure.Message, Does.Contain(expected));
     }
 
     [Test]
     public void Host_refuses_to_start_with_both_a_key_set_and_a_discovery_document()
     {
-        using var api = new SampleApiFactory(database, settings: new Dictionary<string, string?>
+        var failure = StartupFailure(() => new SampleApiFactory(database, settings: new Dictionary<string, string?>
         {
             ["Jwt:JwksUrl"] = "https://project.supabase.co/auth/v1/.well-known/jwks.json",
             ["Jwt:Authority"] = "https://project.supabase.co/auth/v1",
-        });
+        }));
 
-        var failure = Assert.Throws<OptionsValidationException>(() => api.CreateClient());
-
-        Assert.That(failure!.Message, Does.Contain("set one"));
+        Assert.That(failure.Message, Does.Contain("set one"));
     }
 
     [Test]
@@ -58,5 +54,33 @@ public sealed class JwtSettingsStartupTests
         using var api = new SampleApiFactory(database);
 
         Assert.DoesNotThrow(() => api.CreateClient().Dispose());
+    }
+
+    /// <summary>
+    /// Starts the API and returns the validation failure that stopped it. WebApplicationFactory's deferred host asks the
+    /// application's services for its lifetime after the application's own start-up may already have failed and
+    /// disposed them (a race in DeferredHost.StartAsync); the ObjectDisposedException then hides the failure. The
+    /// failure itself is deterministic, so a fresh factory is tried again.
+    /// </summary>
+    private static OptionsValidationException StartupFailure(Func<SampleApiFactory> create)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var api = create();
+            try
+            {
+                api.CreateClient().Dispose();
+            }
+            catch (OptionsValidationException failure)
+            {
+                return failure;
+            }
+            catch (ObjectDisposedException) when (attempt < 5)
+            {
+                continue;
+            }
+
+            throw new AssertionException("The host started although its token settings are unsafe.");
+        }
     }
 }

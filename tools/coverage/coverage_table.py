@@ -61,12 +61,14 @@ def main(argv):
         classes.extend((cls, sources) for cls in root.iter("class"))
     for cls, sources in classes:
         filename = cls.get("filename", "")
+        if "/obj/" in filename.replace("\\", "/"):
+            continue  # source generated into obj/ (logging, regex generators): not the repository's code
         folder = folder_of(filename, sources)
         for line in cls.iter("line"):
             key = (filename, int(line.get("number")))
             hits = int(line.get("hits", "0"))
             lines[folder][key] = max(lines[folder].get(key, 0), hits)
-            if line.get("branch") == "true":
+            if (line.get("branch") or "").lower() == "true":
                 coverage = line.get("condition-coverage", "")
                 # "50% (1/2)"
                 if "(" in coverage:
