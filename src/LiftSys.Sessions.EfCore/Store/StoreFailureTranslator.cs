@@ -93,7 +93,7 @@ internal static class StoreFailureTranslator
     private static Cause Classify(PostgresException exception) => exception.SqlState switch
     {
         PostgresErrorCodes.TooManyConnections => Cause.TooManyConnections,
-        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow => Cause.ShuttingDown,
+        _ when IsServerShuttingDownOrStarting(exception.SqlState) => Cause.ShuttingDown,
         PostgresErrorCodes.LockNotAvailable => Cause.LockTimeout,
 
         // 57014 is also what a cancel request yields; Npgsql sends one when the command timeout elapses (and then
@@ -103,6 +103,13 @@ internal static class StoreFailureTranslator
         _ when exception.SqlState.StartsWith("08", StringComparison.Ordinal) => Cause.Unreachable,
         _ => Cause.Other,
     };
+
+    /// <summary>
+    /// Whether PostgreSQL refused to serve at all: 57P01 admin shutdown (also a terminated backend), 57P02 crash
+    /// shutdown, 57P03 cannot connect now (starting up or shutting down). The fallback's outage classifier uses the same set.
+    /// </summary>
+    internal static bool IsServerShuttingDownOrStarting(string sqlState) =>
+        sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 
     // Npgsql reports an exhausted pool with a plain NpgsqlException and no SQLSTATE or inner exception; its message is
     // the only mark it carries (stable across Npgsql 4–10).

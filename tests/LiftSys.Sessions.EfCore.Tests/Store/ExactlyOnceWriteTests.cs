@@ -24,34 +24,12 @@ public sealed class ExactlyOnceWriteTests
     public Task DropDatabase() => database.DisposeAsync().AsTask();
 
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_commit_answer_lost_with_retries_stores_once_and_returns_stored_result(StoreWriteCase write)
-    {
-        await using var harness = Harness.Start(database, maxRetryCount: 3);
-        var arranged = await harness.ArrangeAsync(write);
-        var sessionId = arranged.SessionId;
-        var fault = harness.Proxy.Arm(ProxyFault.DropAfterCommit);
-
-        var result = await harness.ActAsync(write, arranged);
-
-        await AssertFaultedAsync(fault);
-        Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.After));
-        await harness.AssertIsStoredAsync(result);
-    }
+    public Task Write_commit_answer_lost_with_retries_stores_once_and_returns_stored_result(StoreWriteCase write)
+        => AssertActSucceedsAndStoresOnceAsync(write, maxRetryCount: 3, ProxyFault.DropAfterCommit);
 
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_commit_answer_lost_without_retries_verifies_and_returns_stored_result(StoreWriteCase write)
-    {
-        await using var harness = Harness.Start(database, maxRetryCount: 0);
-        var arranged = await harness.ArrangeAsync(write);
-        var sessionId = arranged.SessionId;
-        var fault = harness.Proxy.Arm(ProxyFault.DropAfterCommit);
-
-        var result = await harness.ActAsync(write, arranged);
-
-        await AssertFaultedAsync(fault);
-        Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.After));
-        await harness.AssertIsStoredAsync(result);
-    }
+    public Task Write_commit_answer_lost_without_retries_verifies_and_returns_stored_result(StoreWriteCase write)
+        => AssertActSucceedsAndStoresOnceAsync(write, maxRetryCount: 0, ProxyFault.DropAfterCommit);
 
     [TestCaseSource(nameof(Writes))]
     public async Task Write_commit_answer_lost_and_server_unreachable_throws_outcome_unknown_and_stores_once(StoreWriteCase write)
@@ -78,19 +56,8 @@ public sealed class ExactlyOnceWriteTests
     }
 
     [TestCaseSource(nameof(Writes))]
-    public async Task Write_connection_dropped_before_commit_with_retries_stores_once(StoreWriteCase write)
-    {
-        await using var harness = Harness.Start(database, maxRetryCount: 3);
-        var arranged = await harness.ArrangeAsync(write);
-        var sessionId = arranged.SessionId;
-        var fault = harness.Proxy.Arm(ProxyFault.DropBeforeCommit);
-
-        var result = await harness.ActAsync(write, arranged);
-
-        await AssertFaultedAsync(fault);
-        Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.After));
-        await harness.AssertIsStoredAsync(result);
-    }
+    public Task Write_connection_dropped_before_commit_with_retries_stores_once(StoreWriteCase write)
+        => AssertActSucceedsAndStoresOnceAsync(write, maxRetryCount: 3, ProxyFault.DropBeforeCommit);
 
     [TestCaseSource(nameof(Writes))]
     public async Task Write_connection_dropped_before_commit_without_retries_throws_unavailable_and_stores_nothing(StoreWriteCase write)
@@ -105,6 +72,20 @@ public sealed class ExactlyOnceWriteTests
         await AssertFaultedAsync(fault);
         Assert.That(Causes(thrown!), Has.Some.InstanceOf<NpgsqlException>());
         Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.Before));
+    }
+
+    private async Task AssertActSucceedsAndStoresOnceAsync(StoreWriteCase write, int maxRetryCount, ProxyFault armed)
+    {
+        await using var harness = Harness.Start(database, maxRetryCount);
+        var arranged = await harness.ArrangeAsync(write);
+        var sessionId = arranged.SessionId;
+        var fault = harness.Proxy.Arm(armed);
+
+        var result = await harness.ActAsync(write, arranged);
+
+        await AssertFaultedAsync(fault);
+        Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.After));
+        await harness.AssertIsStoredAsync(result);
     }
 
     private static IEnumerable<Exception> Causes(Exception exception)

@@ -35,7 +35,7 @@ internal static class PostgresOutageClassifier
                     return false;
                 case PostgresException postgres:
                     // The server answered: only its refusals to serve at all say anything about reachability.
-                    return IsServerShutdownOrStartup(postgres.SqlState);
+                    return StoreFailureTranslator.IsServerShuttingDownOrStarting(postgres.SqlState);
                 case SocketException or IOException or TimeoutException:
                     return true;
                 case AggregateException aggregate:
@@ -68,13 +68,10 @@ internal static class PostgresOutageClassifier
         {
             if (current is PostgresException postgres)
             {
-                return IsServerShutdownOrStartup(postgres.SqlState);
+                return StoreFailureTranslator.IsServerShuttingDownOrStarting(postgres.SqlState);
             }
         }
 
         return true;
     }
-
-    private static bool IsServerShutdownOrStartup(string sqlState) =>
-        sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 }
