@@ -122,15 +122,15 @@ public sealed class Session
 
     /// <summary>Puts an active session aside.</summary>
     /// <exception cref="SessionValidationException">The session is not <see cref="SessionStatus.Active"/>.</exception>
-    public void Pause() => MoveTo(SessionStatus.Paused, SessionStatus.Active);
+    public void Pause() => MoveTo(SessionStatus.Paused);
 
     /// <summary>Takes up a paused session again.</summary>
     /// <exception cref="SessionValidationException">The session is not <see cref="SessionStatus.Paused"/>.</exception>
-    public void Resume() => MoveTo(SessionStatus.Active, SessionStatus.Paused);
+    public void Resume() => MoveTo(SessionStatus.Active);
 
     /// <summary>Marks an active or paused session as failed.</summary>
     /// <exception cref="SessionValidationException">The session is finalized or already in error.</exception>
-    public void MarkError() => MoveTo(SessionStatus.Error, SessionStatus.Active, SessionStatus.Paused);
+    public void MarkError() => MoveTo(SessionStatus.Error);
 
     /// <summary>Completes an active or paused session and stamps <see cref="FinalizedAt"/>.</summary>
     /// <param name="finalizedAt">
@@ -152,9 +152,21 @@ public sealed class Session
                 "finalized_at", ValidationRule.Chronology, $"finalized_at ({utc:O}) must not be earlier than created_at ({CreatedAt:O}).");
         }
 
-        MoveTo(SessionStatus.Finalized, SessionStatus.Active, SessionStatus.Paused);
+        MoveTo(SessionStatus.Finalized);
         FinalizedAt = utc;
     }
+
+    /// <summary>
+    /// The statuses from which a session may move to <paramref name="target"/> (its state machine: active and paused
+    /// alternate; either may end as finalized or in error; nothing leaves finalized or error), for a store that checks
+    /// the transition in its own UPDATE.
+    /// </summary>
+    internal static SessionStatus[] AllowedFrom(SessionStatus target) => target switch
+    {
+        SessionStatus.Paused => [SessionStatus.Active],
+        SessionStatus.Active => [SessionStatus.Paused],
+        _ => [SessionStatus.Active, SessionStatus.Paused],
+    };
 
     /// <summary>Returns a detached copy, for a store that must not hand out the instance it keeps.</summary>
     internal Session Copy() => (Session)MemberwiseClone();
@@ -164,6 +176,15 @@ public sealed class Session
     /// connection, a retry) writes the same row and an attempt that did commit can be found by it.
     /// </summary>
     internal void AssignId(Guid id) => Id = id;
+
+    /// <summary>
+    /// Gives a session validated with a placeholder owner its real one, decided after its input was validated, so that
+    /// bad input is reported before the actor's right to create (and validated once).
+    /// </summary>
+    internal void AssignOwner(Guid userId) =>
+        UserId = userId != Guid.Empty
+            ? userId
+            : throw new SessionValidationException("user_id", ValidationRule.Required, "user_id must not be the empty GUID.");
 
     /// <summary>Sets the times the database sets on insert: <c>created_at</c> and <c>updated_at</c> alike.</summary>
     internal void StampCreated(DateTimeOffset createdAt)
@@ -205,8 +226,9 @@ public sealed class Session
         }
     }
 
-    private void MoveTo(SessionStatus target, params SessionStatus[] allowedFrom)
+    private void MoveTo(SessionStatus target)
     {
+        var allowedFrom = AllowedFrom(target);
         if (Array.IndexOf(allowedFrom, Status) < 0)
         {
             throw new SessionValidationException(

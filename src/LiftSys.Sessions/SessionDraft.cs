@@ -118,4 +118,18 @@ public sealed class SessionDraft
     /// connection, a retry) writes the same row and an attempt that did commit can be found by it.
     /// </summary>
     internal void AssignId(Guid id) => Id = id;
+
+    /// <summary>
+    /// Returns a copy of a draft validated once with a placeholder position, placed in <paramref name="sessionId"/> as
+    /// number <paramref name="draftNumber"/> with id <paramref name="id"/>: a store learns the number only under the
+    /// session's lock, and validating the content again there would only repeat the same work.
+    /// </summary>
+    internal SessionDraft PlacedAt(Guid sessionId, int draftNumber, Guid id)
+    {
+        var placed = (SessionDraft)MemberwiseClone();
+        placed.SessionId = sessionId;
+        placed.DraftNumber = Guard.Positive(draftNumber, "draft_number");
+        placed.Id = id;
+        return placed;
+    }
 }

@@ -102,6 +102,22 @@ public sealed class SessionRevision
     /// </summary>
     internal void AssignId(Guid id) => Id = id;
 
+    /// <summary>
+    /// Returns a copy of a revision validated once with a placeholder position, placed in <paramref name="sessionId"/> as
+    /// number <paramref name="revisionNumber"/> with id <paramref name="id"/> and the fields that changed since the
+    /// previous revision: a store learns both only under the session's lock, and validating the IR again there would only
+    /// repeat the same work.
+    /// </summary>
+    internal SessionRevision PlacedAt(Guid sessionId, int revisionNumber, Guid id, IEnumerable<string> changedFields)
+    {
+        var placed = (SessionRevision)MemberwiseClone();
+        placed.SessionId = sessionId;
+        placed.RevisionNumber = Guard.Positive(revisionNumber, "revision_number");
+        placed.Id = id;
+        placed.ChangedFields = changedFields.Select(f => Guard.NotEmpty(f, "changed_fields")).ToArray();
+        return placed;
+    }
+
     /// <summary>Returns a detached copy (with its own <see cref="ChangedFields"/> list), for a store that must not hand out the instance it keeps.</summary>
     internal SessionRevision Copy()
     {

@@ -8,8 +8,10 @@ namespace LiftSys.Sessions.TestSupport;
 
 /// <summary>
 /// A TCP proxy between a client and the test's PostgreSQL server that can lose a COMMIT's answer: it reads the
-/// PostgreSQL wire protocol just far enough to spot COMMIT (a simple Query, or a Parse of an extended query) and, once
-/// armed with a <see cref="ProxyFault"/>, drops the connection around it. This is the ambiguous commit a network or
+/// PostgreSQL wire protocol just far enough to spot a commit point and, once armed with a <see cref="ProxyFault"/>, drops
+/// the connection around it. A commit point is an explicit COMMIT (a simple Query, or a Parse of an extended query), or
+/// the Sync that ends a batch sent outside a transaction block (the server idle, no BEGIN in the batch) with a
+/// data-changing statement in it: that batch is one implicit transaction, which commits at its Sync. This is the ambiguous commit a network or
 /// a failover produces: the client's driver sees an I/O error and cannot tell whether the server committed.
 /// </summary>
 /// <remarks>
@@ -27,6 +29,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly List<Task> pumps = [];
     private readonly Task accepting;
+    private readonly List<string> withheldErrors = [];
     private ProxyFault? armed;
     private bool refusing;
     private TaskCompletionSource fired = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,6 +43,18 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
     /// <summary>Gets the port the proxy listens on (on 127.0.0.1).</summary>
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>Gets the errors the server answered a sabotaged commit point with (withheld from the client): none when it committed.</summary>
+    public IReadOnlyList<string> WithheldErrors
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. withheldErrors];
+            }
+        }
+    }
 
     /// <summary>Gets how many COMMITs the proxy has sabotaged.</summary>
     public int FaultsInjected { get; private set; }
@@ -168,6 +183,45 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
             || sql.Trim().TrimEnd(';').Trim().Equals("END", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// True for an explicit COMMIT, and for the Sync ending an implicit transaction that writes (or a simple Query that
+    /// writes, sent outside a transaction block). Keeps the per-batch state of <paramref name="link"/> up to date.
+    /// </summary>
+    private static bool IsCommitPoint(Link link, byte[] message)
+    {
+        if (IsCommit(message))
+        {
+            link.ImplicitWrite = false;
+            return true;
+        }
+
+        switch ((char)message[0])
+        {
+            case 'Q':
+                return link.ServerIdle && IsWrite(ReadCString(message, 5));
+            case 'P':
+                var sql = ReadCString(message, Array.IndexOf(message, (byte)0, 5) + 1);
+                if (sql.TrimStart().StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase)
+                    || sql.TrimStart().StartsWith("START TRANSACTION", StringComparison.OrdinalIgnoreCase))
+                {
+                    link.BatchBegins = true;
+                }
+
+                link.ImplicitWrite |= link.ServerIdle && !link.BatchBegins && IsWrite(sql);
+                return false;
+            case 'S':
+                var commits = link.ImplicitWrite;
+                link.ImplicitWrite = false;
+                link.BatchBegins = false;
+                return commits;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsWrite(string sql) =>
+        System.Text.RegularExpressions.Regex.IsMatch(sql, @"\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     private static string ReadCString(byte[] message, int start)
     {
         var end = Array.IndexOf(message, (byte)0, start);
@@ -247,13 +301,15 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                 await to.WriteAsync(rest, token).ConfigureAwait(false);
                 if (code is not (SslRequestCode or GssEncRequestCode))
                 {
+                    // The startup message is answered by a ReadyForQuery too, once authentication is done.
+                    link.SyncSent();
                     break;
                 }
             }
 
             while (await ReadMessageAsync(from, token).ConfigureAwait(false) is { } message)
             {
-                if (IsCommit(message) && TakeFault() is { } fault)
+                if (IsCommitPoint(link, message) && TakeFault() is { } fault)
                 {
                     if (fault == ProxyFault.DropBeforeCommit)
                     {
@@ -262,6 +318,11 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     }
 
                     link.CommitForwarded(fault);
+                }
+
+                if (message[0] is (byte)'S' or (byte)'Q')
+                {
+                    link.SyncSent();
                 }
 
                 await to.WriteAsync(message, token).ConfigureAwait(false);
@@ -282,7 +343,15 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         {
             while (await ReadMessageAsync(from, token).ConfigureAwait(false) is { } message)
             {
-                if (link.PendingFault is { } fault)
+                if (message[0] == (byte)'Z')
+                {
+                    // ReadyForQuery's status: 'I' idle (no transaction block), 'T' in one, 'E' in a failed one.
+                    link.ServerIdle = message[5] == (byte)'I';
+                }
+
+                // Answers to Syncs sent before the commit point (Npgsql's pool reset, DISCARD ALL, goes ahead of the
+                // first batch in the same write) are forwarded as usual.
+                if (link.PendingFault is { } fault && link.AnsweringCommitPoint)
                 {
                     // Everything after the COMMIT left is the COMMIT's answer; its end (ReadyForQuery) means the
                     // server is done with it. Withhold it and cut the connection.
@@ -292,10 +361,23 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                         return;
                     }
 
+                    if (message[0] == (byte)'E')
+                    {
+                        // The server refused the statement: nothing was committed, which a test must be able to see.
+                        lock (gate)
+                        {
+                            withheldErrors.Add(Encoding.UTF8.GetString(message, 5, message.Length - 5).Replace('\0', ' '));
+                        }
+                    }
+
                     continue;
                 }
 
                 await to.WriteAsync(message, token).ConfigureAwait(false);
+                if (message[0] == (byte)'Z')
+                {
+                    link.SyncAnswered();
+                }
             }
         }
         finally
@@ -332,6 +414,9 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private sealed class Link(TcpClient client, TcpClient upstream, CancellationTokenSource cancellation)
     {
         private int pending = -1;
+        private int unansweredSyncs;
+        private int answersBeforeCommitPoint;
+        private bool serverIdle;
 
         public TcpClient Client { get; } = client;
 
@@ -341,6 +426,62 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
         public ProxyFault? PendingFault => Volatile.Read(ref pending) is var value and >= 0 ? (ProxyFault)value : null;
 
-        public void CommitForwarded(ProxyFault fault) => Volatile.Write(ref pending, (int)fault);
+        /// <summary>Gets whether every Sync sent before the commit point has been answered, so the server now answers it.</summary>
+        public bool AnsweringCommitPoint
+        {
+            get
+            {
+                lock (this)
+                {
+                    return answersBeforeCommitPoint == 0;
+                }
+            }
+        }
+
+        public void CommitForwarded(ProxyFault fault)
+        {
+            lock (this)
+            {
+                // The commit point's own Sync is counted after this; its answer comes after those still outstanding.
+                answersBeforeCommitPoint = unansweredSyncs;
+            }
+
+            Volatile.Write(ref pending, (int)fault);
+        }
+
+        /// <summary>Counts a Sync (or simple Query) sent to the server: one ReadyForQuery will answer it.</summary>
+        public void SyncSent()
+        {
+            lock (this)
+            {
+                unansweredSyncs++;
+            }
+        }
+
+        /// <summary>Counts a ReadyForQuery passed on to the client.</summary>
+        public void SyncAnswered()
+        {
+            lock (this)
+            {
+                unansweredSyncs--;
+                if (answersBeforeCommitPoint > 0)
+                {
+                    answersBeforeCommitPoint--;
+                }
+            }
+        }
+
+        /// <summary>Gets or sets whether the server's last ReadyForQuery said it was outside a transaction block.</summary>
+        public bool ServerIdle
+        {
+            get => Volatile.Read(ref serverIdle);
+            set => Volatile.Write(ref serverIdle, value);
+        }
+
+        /// <summary>Gets or sets whether the batch being sent starts a transaction block (Npgsql's deferred BEGIN).</summary>
+        public bool BatchBegins { get; set; }
+
+        /// <summary>Gets or sets whether the batch being sent writes in an implicit transaction.</summary>
+        public bool ImplicitWrite { get; set; }
     }
 }

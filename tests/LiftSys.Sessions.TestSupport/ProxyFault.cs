@@ -1,6 +1,6 @@
 namespace LiftSys.Sessions.TestSupport;
 
-/// <summary>What <see cref="FaultInjectingProxy"/> does with the next COMMIT it sees.</summary>
+/// <summary>What <see cref="FaultInjectingProxy"/> does with the next commit point it sees: an explicit COMMIT, or the Sync that commits an implicit transaction that writes.</summary>
 public enum ProxyFault
 {
     /// <summary>Forwards the COMMIT, waits for the server's answer, withholds it and drops the connection: the transaction is committed, the client cannot know.</summary>

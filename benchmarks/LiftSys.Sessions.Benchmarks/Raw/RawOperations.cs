@@ -8,8 +8,8 @@ namespace LiftSys.Sessions.Benchmarks.Raw;
 
 /// <summary>
 /// The hand-written baseline: plain Npgsql on its own <see cref="NpgsqlDataSource"/> over the same NOINHERIT app login,
-/// with the library's guarantees — the interceptor's claims statement on every connection before anything else (row-level
-/// security on), one transaction per operation, and numbers allocated with the session row locked
+/// with the library's guarantees — the login checked once per physical connection and the role and claims set before
+/// anything else (row-level security on), one transaction per operation, and numbers allocated with the session row locked
 /// (<c>FOR NO KEY UPDATE</c>) in a statement of its own before the read that numbers. It uses the domain's own factories,
 /// so input is validated, ids generated and <c>changed_fields</c> computed exactly as the library does.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class RawOperations : IAsyncDisposable
 
     public RawOperations(string appConnectionString)
     {
-        dataSource = NpgsqlDataSource.Create(appConnectionString);
+        dataSource = ClaimsStatement.CheckLoginOnEveryPhysicalConnection(new NpgsqlDataSourceBuilder(appConnectionString)).Build();
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

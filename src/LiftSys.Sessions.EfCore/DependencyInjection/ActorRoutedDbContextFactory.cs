@@ -28,8 +28,8 @@ internal sealed class ActorRoutedDbContextFactory : IDbContextFactory<SessionsDb
         this.actors = actors;
 
         // Lazy: a host serving from memory has no connection string, and resolving the factory must not need one.
-        userContexts = new(() => CreatePool(options.Value, dataSources.DataSource));
-        serviceRoleContexts = new(() => dataSources.ServiceRoleDataSource is { } serviceRole ? CreatePool(options.Value, serviceRole) : null);
+        userContexts = new(() => CreatePool(options.Value, dataSources.DataSource, dataSources.LoginChecks.User));
+        serviceRoleContexts = new(() => dataSources.ServiceRoleDataSource is { } serviceRole ? CreatePool(options.Value, serviceRole, dataSources.LoginChecks.ServiceRole) : null);
     }
 
     public SessionsDbContext CreateDbContext() => Pick().CreateDbContext();
@@ -41,7 +41,7 @@ internal sealed class ActorRoutedDbContextFactory : IDbContextFactory<SessionsDb
             ? serviceRole
             : userContexts.Value;
 
-    private PooledDbContextFactory<SessionsDbContext> CreatePool(LiftSysSessionsOptions options, NpgsqlDataSource dataSource)
+    private PooledDbContextFactory<SessionsDbContext> CreatePool(LiftSysSessionsOptions options, NpgsqlDataSource dataSource, PhysicalConnectionLoginCheck loginCheck)
     {
         var builder = new DbContextOptionsBuilder<SessionsDbContext>()
             .UseNpgsql(dataSource, npgsql =>
@@ -58,6 +58,7 @@ internal sealed class ActorRoutedDbContextFactory : IDbContextFactory<SessionsDb
             {
                 authorization.ClaimsScope = options.ClaimsScope;
                 authorization.ServiceRoleOnly = options.ServiceRoleOnly;
+                authorization.LoginCheck = loginCheck;
             });
         return new PooledDbContextFactory<SessionsDbContext>(builder.Options);
     }

@@ -11,68 +11,71 @@ namespace LiftSys.Sessions.EfCore.Security;
 /// <summary>
 /// Tells PostgreSQL who is acting, for every connection (or every transaction) EF Core uses: switches to the actor's
 /// role (<c>anon</c>, <c>authenticated</c> or <c>service_role</c>) and sets the Supabase-compatible
-/// <c>request.jwt.claims</c> that <c>auth.uid()</c> reads — with parameters, never by splicing text into SQL. In the
-/// same round trip it checks that the login role does not skip row-level security and may switch to that role.
+/// <c>request.jwt.claims</c> that <c>auth.uid()</c> reads — with parameters, never by splicing text into SQL — and refuses
+/// a login role that would skip row-level security or may not become that role.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The claims ride with the first command that needs them: a <c>CALL liftsys_sessions_apply_claims(…)</c> (migration
+/// 010) is put in front of the command's own statements, so they cost no round trip of their own. A procedure call
+/// without output parameters returns no result set and no row count, so what the command's reader, scalar or row count
+/// shows is unchanged; and when the procedure refuses (it raises), the whole batch fails in its transaction, so no
+/// statement of it ever runs with the login role's own rights. <c>SaveChanges</c> batches are the exception: the Npgsql
+/// provider reads their row counts by statement position, so when one of them would be the first to need claims, the
+/// call is sent on its own first.
+/// </para>
+/// <para>
 /// The actor is read from an active <see cref="SessionActorScope"/>, else from the host's
-/// <see cref="ISessionActorAccessor"/>, when a connection opens (<see cref="ClaimsScope.Connection"/>) or a transaction
-/// starts (<see cref="ClaimsScope.Transaction"/>), and again before every command: a command runs as the actor current
-/// when it executes, so a connection held open while the actor changes gets the new actor's claims first (one more
-/// round trip, only then). Failing to set them fails the operation; nothing ever runs with the login role's own rights,
-/// which for the recommended NOINHERIT login are none.
+/// <see cref="ISessionActorAccessor"/>, before every command: a command runs as the actor current when it executes, so
+/// a connection held open while the actor changes gets the new actor's claims with its next command. The interceptor
+/// remembers, per open connection, whose claims are certainly in force (set by a command that succeeded, in a
+/// transaction that is still open or committed); whenever that is unknown it sends them again.
+/// </para>
+/// <para>
+/// Whether the login skips row-level security depends only on the physical connection's login, so the library's own
+/// data sources check it once per physical connection (<see cref="PhysicalConnectionLoginCheck"/>); contexts a host
+/// configures itself check it in every claims call.
+/// </para>
 /// </remarks>
 internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor actors, SessionAuthorizationOptions options)
     : IDbConnectionInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, ISaveChangesInterceptor
 {
-    // One round trip: first decide whether the login role skips row-level security (a superuser, BYPASSRLS, or the
-    // tables' owner or a role inheriting its rights), and whether it may switch to the actor's role at all. Only a safe
-    // login that may switch does; anything else is refused, unless $5 (ServiceRoleOnly with the service role acting)
-    // lets a privileged login keep its own rights, which skip RLS anyway.
-    // auth.uid() reads request.jwt.claim.sub before request.jwt.claims, and auth.jwt() reads request.jwt.claim first,
-    // so both legacy settings are overwritten too: a value left on a pooled server connection can never win.
-    internal const string ApplyClaimsSql = """
-        SELECT s.rolname, s.rolsuper, s.rolbypassrls, s.owns, s.may_switch,
-               CASE WHEN s.may_switch AND NOT (s.rolsuper OR s.rolbypassrls OR s.owns) THEN set_config('role', $1, $4) END,
-               CASE WHEN $5 OR (s.may_switch AND NOT (s.rolsuper OR s.rolbypassrls OR s.owns)) THEN
-                   concat_ws(',',
-                       set_config('request.jwt.claims', $2, $4),
-                       set_config('request.jwt.claim.sub', $3, $4),
-                       set_config('request.jwt.claim.role', $1, $4),
-                       set_config('request.jwt.claim', '', $4))
-               END
-        FROM (SELECT r.rolname, r.rolsuper, r.rolbypassrls,
-                     coalesce((SELECT pg_has_role(session_user, t.relowner, 'USAGE')
-                               FROM pg_class t WHERE t.oid = to_regclass('sessions')), false) AS owns,
-                     coalesce((SELECT pg_has_role(session_user, a.oid, 'MEMBER')
-                               FROM pg_roles a WHERE a.rolname = $1), false) AS may_switch
-              FROM pg_roles r
-              WHERE r.rolname = session_user) s
-        """;
+    /// <summary>The claims call put in front of a command's own statements (named parameters, as EF Core's are).</summary>
+    internal const string ApplyClaimsCall =
+        "CALL liftsys_sessions_apply_claims(@liftsys_claims_role, @liftsys_claims_json, @liftsys_claims_subject, "
+        + "@liftsys_claims_local, @liftsys_claims_check_login, @liftsys_claims_privileged_login);\n";
+
+    /// <summary>The claims call sent on its own, before a command it cannot ride with.</summary>
+    internal const string ApplyClaimsStatement = "CALL liftsys_sessions_apply_claims($1, $2, $3, $4, $5, $6)";
+
+    /// <summary>The SQLSTATE <c>liftsys_sessions_apply_claims</c> raises for a login that skips row-level security.</summary>
+    internal const string UnsafeLoginSqlState = "LS401";
+
+    /// <summary>The SQLSTATE <c>liftsys_sessions_apply_claims</c> raises for a login that may not become the actor's role.</summary>
+    internal const string RoleNotGrantedSqlState = "LS403";
+
+    private static readonly string[] ClaimsParameterNames =
+    [
+        "liftsys_claims_role", "liftsys_claims_json", "liftsys_claims_subject", "liftsys_claims_local", "liftsys_claims_check_login",
+        "liftsys_claims_privileged_login",
+    ];
 
     // Whose claims each open connection carries. The interceptor is shared by every context built from the same
     // options (a context pool), so the state lives beside the connection, not in the interceptor's fields; weak, so a
     // connection that is disposed without being closed through EF is not kept alive.
     private readonly ConditionalWeakTable<DbConnection, AppliedClaims> applied = new();
 
+    // Claims put in front of a command that has not finished yet; they count only once it succeeded.
+    private readonly ConditionalWeakTable<DbCommand, AppliedClaims> riding = new();
+
     public ClaimsScope Scope => options.ClaimsScope;
 
-    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        RefuseUnsafeConnection(connection);
-        if (Scope == ClaimsScope.Connection)
-        {
-            ApplyAsync(connection, null, CurrentActor, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        }
-    }
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => RefuseUnsafeConnection(connection);
 
-    public async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         RefuseUnsafeConnection(connection);
-        if (Scope == ClaimsScope.Connection)
-        {
-            await ApplyAsync(connection, null, CurrentActor, async: true, cancellationToken).ConfigureAwait(false);
-        }
+        return Task.CompletedTask;
     }
 
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => applied.Remove(connection);
@@ -86,32 +89,28 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
         ForgetClaimsOfEarlierTransaction(connection);
-        if (Scope == ClaimsScope.Transaction)
-        {
-            ApplyAsync(connection, result, CurrentActor, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        }
-
         return result;
     }
 
-    public async ValueTask<DbTransaction> TransactionStartedAsync(
+    public ValueTask<DbTransaction> TransactionStartedAsync(
         DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
         ForgetClaimsOfEarlierTransaction(connection);
-        if (Scope == ClaimsScope.Transaction)
-        {
-            await ApplyAsync(connection, result, CurrentActor, async: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
+        return ValueTask.FromResult(result);
     }
 
     public DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
-        => TransactionStarted(connection, null!, result);
+    {
+        ForgetClaimsOfEarlierTransaction(connection);
+        return result;
+    }
 
     public ValueTask<DbTransaction> TransactionUsedAsync(
         DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
-        => TransactionStartedAsync(connection, null!, result, cancellationToken);
+    {
+        ForgetClaimsOfEarlierTransaction(connection);
+        return ValueTask.FromResult(result);
+    }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => OnCommitted(ConnectionOf(eventData), transaction);
 
@@ -152,44 +151,125 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        EnsureActsAsCurrentActor(command);
+        EnsureActsAsCurrentActorAsync(command, eventData, async: false, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        await EnsureActsAsCurrentActorAsync(command, cancellationToken).ConfigureAwait(false);
+        await EnsureActsAsCurrentActorAsync(command, eventData, async: true, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        EnsureActsAsCurrentActor(command);
+        EnsureActsAsCurrentActorAsync(command, eventData, async: false, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        await EnsureActsAsCurrentActorAsync(command, cancellationToken).ConfigureAwait(false);
+        await EnsureActsAsCurrentActorAsync(command, eventData, async: true, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        EnsureActsAsCurrentActor(command);
+        EnsureActsAsCurrentActorAsync(command, eventData, async: false, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        await EnsureActsAsCurrentActorAsync(command, cancellationToken).ConfigureAwait(false);
+        await EnsureActsAsCurrentActorAsync(command, eventData, async: true, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
+    public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
+    {
+        OnExecuted(command, completed: false);
+        return result;
+    }
+
+    public ValueTask<DbDataReader> ReaderExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        OnExecuted(command, completed: false);
+        return ValueTask.FromResult(result);
+    }
+
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        OnExecuted(command, completed: true);
+        return result;
+    }
+
+    public ValueTask<object?> ScalarExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        OnExecuted(command, completed: true);
+        return ValueTask.FromResult(result);
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        OnExecuted(command, completed: true);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        OnExecuted(command, completed: true);
+        return ValueTask.FromResult(result);
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => OnFailed(command, eventData.Exception);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        OnFailed(command, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => OnFailed(command, exception: null);
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        OnFailed(command, exception: null);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Turns the errors <c>liftsys_sessions_apply_claims</c> raises into the library's exceptions; other exceptions are
+    /// returned unchanged.
+    /// </summary>
+    internal static Exception Translate(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: UnsafeLoginSqlState } refused => new UnsafeLoginRoleException(
+            refused.Detail ?? "(unknown)",
+            (refused.Hint ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ReasonText).ToArray()),
+        PostgresException { SqlState: RoleNotGrantedSqlState } refused => new ActorRoleNotGrantedException(
+            refused.Detail ?? "(unknown)", refused.Hint ?? "(unknown)"),
+        _ => exception,
+    };
+
     private SessionActor CurrentActor => SessionStoreRules.CurrentActor(actors);
+
+    // The login check can be skipped only where the data source checked it on this physical connection and found it
+    // safe; ServiceRoleOnly decides per actor, so it always asks.
+    private bool CheckLoginPerCall => options.ServiceRoleOnly || options.LoginCheck is not { LoginKnownSafe: true };
+
+    private static string ReasonText(string code) => code switch
+    {
+        "superuser" => "a superuser",
+        "bypassrls" => "a BYPASSRLS role",
+        "owner" => "the owner of the session tables (or a member inheriting from it)",
+        _ => code,
+    };
 
     private static void RefuseUnsafeConnection(DbConnection connection)
     {
@@ -199,62 +279,97 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
         }
     }
 
+    // A command can carry the claims call in front of it when Npgsql splits its text into statements, which it does for
+    // text with named parameters (EF Core's) or none; and when nothing reads row counts by statement position.
+    private static bool CanRide(DbCommand command, CommandEventData eventData) =>
+        eventData.CommandSource != CommandSource.SaveChanges
+        && command is NpgsqlCommand { CommandType: CommandType.Text } npgsql
+        && !npgsql.Parameters.Contains(ClaimsParameterNames[0])
+        && npgsql.Parameters.All(p => !string.IsNullOrEmpty(p.ParameterName));
+
     private void RequireTransactionForSaveChanges(DbContextEventData eventData)
     {
-        // EF skips the transaction for a SaveChanges of a single statement; with transaction-local claims it must not.
+        // EF skips the transaction for a SaveChanges of a single statement, whose batch cannot carry the claims; with
+        // transaction-local claims sent on their own, they would be gone before it ran.
         if (Scope == ClaimsScope.Transaction && eventData.Context is { } context)
         {
             context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
         }
     }
 
-    private void EnsureActsAsCurrentActor(DbCommand command)
+    private async Task EnsureActsAsCurrentActorAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
     {
-        var (connection, actor) = ClaimsToApplyBefore(command);
-        if (connection is not null)
-        {
-            ApplyAsync(connection, command.Transaction, actor, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        }
-    }
-
-    private async Task EnsureActsAsCurrentActorAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var (connection, actor) = ClaimsToApplyBefore(command);
-        if (connection is not null)
-        {
-            await ApplyAsync(connection, command.Transaction, actor, async: true, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Decides whether the connection's claims are those of the actor current now; if not, returns the connection to
-    /// set them on first. On the usual path (same actor, same connection) this costs a table lookup and a reference
-    /// comparison, and no round trip.
-    /// </summary>
-    private (DbConnection? Connection, SessionActor Actor) ClaimsToApplyBefore(DbCommand command)
-    {
-        // Outside a transaction the claims of ClaimsScope.Transaction are not set, so the command would run with the
-        // login role's rights (none, for a proper login) or, behind a transaction-mode pooler, with whatever another
-        // client left on the server connection. Refuse it with a message that says what to do.
-        if (Scope == ClaimsScope.Transaction && command.Transaction is null)
-        {
-            throw new InvalidOperationException(
-                "LiftSys.Sessions is configured with ClaimsScope.Transaction, so every command must run inside a "
-                + "transaction (the user's claims are transaction-local). Begin one with Database.BeginTransaction[Async], "
-                + "or use ClaimsScope.Connection on direct and session-mode connections.");
-        }
-
         var connection = command.Connection
             ?? throw new InvalidOperationException("The command has no connection to set the acting actor's claims on.");
         var actor = CurrentActor;
         if (applied.TryGetValue(connection, out var claims) && claims.HoldFor(actor, command.Transaction))
         {
-            return (null, actor);
+            return;
         }
 
         // A connection EF did not open (the host passed an open one) has no claims yet either: it gets them here.
         RefuseUnsafeConnection(connection);
-        return (connection, actor);
+        if (CanRide(command, eventData))
+        {
+            RideWith((NpgsqlCommand)command, actor);
+            return;
+        }
+
+        await ApplySeparatelyAsync(connection, command.Transaction, actor, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RideWith(NpgsqlCommand command, SessionActor actor)
+    {
+        // Unknown from here until the command succeeds: if it fails, its transaction took the claims with it.
+        applied.Remove(command.Connection!);
+        command.CommandText = ApplyClaimsCall + command.CommandText;
+        var values = ClaimsValues(actor);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter(ClaimsParameterNames[i], values[i]));
+        }
+
+        riding.AddOrUpdate(command, new AppliedClaims(actor, command.Transaction, System.Transactions.Transaction.Current));
+    }
+
+    private object[] ClaimsValues(SessionActor actor) =>
+    [
+        actor.DatabaseRole,
+        actor.ToClaimsJson(),
+        actor.UserId?.ToString() ?? string.Empty,
+        Scope == ClaimsScope.Transaction,
+        CheckLoginPerCall,
+        options.ServiceRoleOnly && actor.Kind == SessionActorKind.ServiceRole,
+    ];
+
+    private void OnExecuted(DbCommand command, bool completed)
+    {
+        if (!riding.TryGetValue(command, out var claims))
+        {
+            return;
+        }
+
+        riding.Remove(command);
+
+        // In force for the next command: claims set inside an explicit transaction (until it ends), and session-level
+        // claims whose implicit transaction is over. A reader's implicit transaction ends only when the reader is done,
+        // and an error in a later statement would still undo them: not remembered, sent again with the next command.
+        if (command.Connection is { } connection
+            && (claims.Transaction is not null || claims.Ambient is not null || (Scope == ClaimsScope.Connection && completed)))
+        {
+            applied.AddOrUpdate(connection, claims);
+        }
+    }
+
+    private void OnFailed(DbCommand command, Exception? exception)
+    {
+        // Claims that rode with a failed command went with its transaction (the implicit one, or the explicit one it
+        // aborted); they were forgotten when the command was sent. Claims already in force are unaffected.
+        riding.Remove(command);
+        if (exception is not null && Translate(exception) is var translated && !ReferenceEquals(translated, exception))
+        {
+            throw translated;
+        }
     }
 
     // A completed NpgsqlTransaction no longer knows its connection; the context does (EF passes it for every transaction
@@ -299,97 +414,47 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
         }
     }
 
-    private async Task ApplyAsync(
+    private async Task ApplySeparatelyAsync(
         DbConnection connection, DbTransaction? transaction, SessionActor actor, bool async, CancellationToken cancellationToken)
     {
-        // Transaction-local under ClaimsScope.Transaction; session-level otherwise, even when sent inside a transaction.
-        var local = Scope == ClaimsScope.Transaction;
+        // Transaction-local claims sent on their own outside a transaction would be gone before the command ran.
+        if (Scope == ClaimsScope.Transaction && transaction is null && System.Transactions.Transaction.Current is null)
+        {
+            throw new InvalidOperationException(
+                "LiftSys.Sessions is configured with ClaimsScope.Transaction and this command cannot carry the user's claims "
+                + "itself (positional parameters, or a command type other than text), so it must run inside a transaction: "
+                + "begin one with Database.BeginTransaction[Async], or use ClaimsScope.Connection on direct and session-mode connections.");
+        }
 
         var command = connection.CreateCommand();
         await using var commandScope = command.ConfigureAwait(false);
-        command.CommandText = ApplyClaimsSql;
+        command.CommandText = ApplyClaimsStatement;
         command.Transaction = transaction;
-        command.Parameters.Add(new NpgsqlParameter { Value = actor.DatabaseRole });
-        command.Parameters.Add(new NpgsqlParameter { Value = actor.ToClaimsJson() });
-        command.Parameters.Add(new NpgsqlParameter { Value = actor.UserId?.ToString() ?? string.Empty });
-        command.Parameters.Add(new NpgsqlParameter { Value = local });
-        var privilegedLoginAllowed = options.ServiceRoleOnly && actor.Kind == SessionActorKind.ServiceRole;
-        command.Parameters.Add(new NpgsqlParameter { Value = privilegedLoginAllowed });
+        foreach (var value in ClaimsValues(actor))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
 
         // Forgotten first: if this statement fails, the connection's claims are unknown and must be set again.
         applied.Remove(connection);
-
-        string loginRole;
-        bool maySwitch;
-        var reasons = new List<string>(3);
-        var reader = async
-            ? await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false)
-            : command.ExecuteReader(CommandBehavior.SingleRow);
-        await using (reader.ConfigureAwait(false))
+        try
         {
-            if (!(async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+            if (async)
             {
-                throw new InvalidOperationException("PostgreSQL returned no row for the login role; cannot check it.");
-            }
-
-            loginRole = reader.GetString(0);
-            AddIf(reasons, reader.GetBoolean(1), "a superuser");
-            AddIf(reasons, reader.GetBoolean(2), "a BYPASSRLS role");
-            AddIf(reasons, reader.GetBoolean(3), "the owner of the session tables (or a member inheriting from it)");
-            maySwitch = reader.GetBoolean(4);
-        }
-
-        if (reasons.Count > 0 ? !privilegedLoginAllowed : !maySwitch)
-        {
-            // Nothing was set; still leave nothing usable behind: the transaction is rolled back, or the connection closed.
-            if (transaction is not null)
-            {
-                await RollbackAsync(transaction, async, cancellationToken).ConfigureAwait(false);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await CloseAsync(connection, async).ConfigureAwait(false);
+                command.ExecuteNonQuery();
             }
-
-            throw reasons.Count > 0
-                ? new UnsafeLoginRoleException(loginRole, reasons)
-                : new ActorRoleNotGrantedException(loginRole, actor.DatabaseRole);
+        }
+        catch (PostgresException ex) when (!ReferenceEquals(Translate(ex), ex))
+        {
+            throw Translate(ex);
         }
 
         // An ambient System.Transactions transaction the connection may be enlisted in undoes them on rollback, too.
         applied.AddOrUpdate(connection, new AppliedClaims(actor, transaction, System.Transactions.Transaction.Current));
-    }
-
-    private static void AddIf(List<string> reasons, bool condition, string reason)
-    {
-        if (condition)
-        {
-            reasons.Add(reason);
-        }
-    }
-
-    private static async Task RollbackAsync(DbTransaction transaction, bool async, CancellationToken cancellationToken)
-    {
-        if (async)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            transaction.Rollback();
-        }
-    }
-
-    private static async Task CloseAsync(DbConnection connection, bool async)
-    {
-        if (async)
-        {
-            await connection.CloseAsync().ConfigureAwait(false);
-        }
-        else
-        {
-            connection.Close();
-        }
     }
 
     /// <summary>

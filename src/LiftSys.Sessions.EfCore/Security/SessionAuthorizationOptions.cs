@@ -15,4 +15,11 @@ public sealed class SessionAuthorizationOptions
     /// <see langword="false"/>: such a login is refused for everyone.
     /// </summary>
     public bool ServiceRoleOnly { get; set; }
+
+    /// <summary>
+    /// Gets or sets the login check the library's own data source runs on each physical connection; when it found the
+    /// login safe, the claims sent with each operation skip that check. <see langword="null"/> (a context the host
+    /// configured itself): every claims call checks the login.
+    /// </summary>
+    internal PhysicalConnectionLoginCheck? LoginCheck { get; set; }
 }

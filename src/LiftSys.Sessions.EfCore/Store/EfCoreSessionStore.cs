@@ -1,24 +1,26 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Store;
 
 /// <summary>
-/// The PostgreSQL implementation of <see cref="ISessionStore"/>. Each operation runs in one transaction on a context of
+/// The PostgreSQL implementation of <see cref="ISessionStore"/>. Each operation is one transaction, on a context of
 /// its own, as the acting <see cref="SessionActor"/> under row-level security (the context must be configured with
 /// <c>UseLiftSysSessionsAuthorization</c> and the same actor accessor, as <c>AddLiftSysSessions</c> does).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Round trips are counted as commands sent, beside the one statement that sets the role and claims (per connection
-/// open or per transaction) and the COMMIT: a read is one command (a history four); create, update and delete are one;
-/// a status change is two (the session locked and read, then updated); appending a revision or a draft, resolving a hole
-/// and rolling back are three — the session row locked (<c>FOR NO KEY UPDATE</c>), then what the operation needs read
-/// (the previous revision, the highest draft number, the referenced revision), then one batch with the insert and the
-/// session's update.
+/// Round trips, the role and claims included (they ride in front of the first statement, see
+/// <c>UseLiftSysSessionsAuthorization</c>): create, get, list, search, update, a status change and delete are one
+/// statement each, sent without an explicit transaction — one round trip, no COMMIT. Appending a revision or a draft,
+/// resolving a hole and rolling back are three: the session row locked (<c>FOR NO KEY UPDATE</c>) and what the operation
+/// needs read (the previous revision, the highest draft number, the referenced revision) in one batch, then one statement
+/// with the insert and the session's update, then the COMMIT. A history is four reads.
 /// </para>
 /// <para>
 /// Numbers are allocated under the session row's lock, so concurrent writes to one session queue up instead of
@@ -73,23 +75,8 @@ public sealed class EfCoreSessionStore : ISessionStore
             return null;
         }
 
-        return await RunAsync(
-            async context =>
-            {
-                // The children are correlated on the parameter, not on s.Id: EF then filters before it numbers rows,
-                // instead of numbering every revision of every session (ROW_NUMBER over the whole table).
-                var row = await context.Sessions.AsNoTracking()
-                    .Where(s => s.Id == sessionId)
-                    .Select(s => new
-                    {
-                        Session = s,
-                        Revision = context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
-                        Draft = context.Drafts.Where(d => d.SessionId == sessionId).OrderByDescending(d => d.DraftNumber).FirstOrDefault(),
-                    })
-                    .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-                return row is null ? null : new SessionSnapshot(row.Session, row.Revision, row.Draft);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var row = await RunAsync(context => Compiled(context).SnapshotOf(context, sessionId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new SessionSnapshot(row.Session, row.Revision, row.Draft);
     }
 
     /// <inheritdoc />
@@ -112,7 +99,12 @@ public sealed class EfCoreSessionStore : ISessionStore
     {
         Guard.Defined(status, "status");
         ArgumentNullException.ThrowIfNull(page);
-        return ListAsync(sessions => sessions.Where(s => s.Status == status), page, cancellationToken);
+        return ListAsync(
+            (context, userId) => userId is { } owner
+                ? Compiled(context).OwnSessionsByStatus(context, owner, status, page.Offset, page.Limit + 1)
+                : Compiled(context).SessionsByStatus(context, status, page.Offset, page.Limit + 1),
+            page,
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -123,10 +115,25 @@ public sealed class EfCoreSessionStore : ISessionStore
         var wanted = Guard.Json(contains, target == SessionSearchTarget.CurrentIr ? "current_ir" : "metadata", JsonValueKind.Object);
         ArgumentNullException.ThrowIfNull(page);
 
-        // jsonb @> jsonb, served by the GIN indexes on current_ir and metadata.
-        return target == SessionSearchTarget.CurrentIr
-            ? ListAsync(sessions => sessions.Where(s => s.CurrentIr != null && EF.Functions.JsonContains(s.CurrentIr, wanted)), page, cancellationToken)
-            : ListAsync(sessions => sessions.Where(s => s.Metadata != null && EF.Functions.JsonContains(s.Metadata, wanted)), page, cancellationToken);
+        // jsonb @> jsonb, served by the GIN indexes on current_ir and metadata. Row-level security already limits a user
+        // to their own rows; saying so lets the planner use the user's index instead of filtering every row by policy.
+        return ListAsync(
+            (context, userId) =>
+            {
+                var sessions = context.Sessions.AsNoTracking();
+                if (userId is { } owner)
+                {
+                    sessions = sessions.Where(s => s.UserId == owner);
+                }
+
+                sessions = target == SessionSearchTarget.CurrentIr
+                    ? sessions.Where(s => s.CurrentIr != null && EF.Functions.JsonContains(s.CurrentIr, wanted))
+                    : sessions.Where(s => s.Metadata != null && EF.Functions.JsonContains(s.Metadata, wanted));
+                return sessions.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+                    .Skip(page.Offset).Take(page.Limit + 1).AsAsyncEnumerable();
+            },
+            page,
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -143,16 +150,24 @@ public sealed class EfCoreSessionStore : ISessionStore
         RequireWriter();
 
         // The updated_at the UPDATE returned identifies this call's write: the trigger moves it strictly forward, so no
-        // other write leaves the same value behind.
+        // other write leaves the same value behind. When the answer itself was lost (the statement commits with it), the
+        // write is recognised by its result: the row moved on from the call's token and holds exactly the values it
+        // wrote (jsonb compared by PostgreSQL, as stored).
         DateTimeOffset? written = null;
+        var statusText = SessionEnumText.ToText(session.Status);
         var write = new StoreWrite<Session>(
             "update",
             session.Id,
             WriteId: null,
             async (context, ct) => Found(written is { } mine
                 ? await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == session.Id && s.UpdatedAt == mine, ct).ConfigureAwait(false)
-                : null));
-        return RunWriteAsync(
+                : (await context.Sessions.FromSql($"""
+                    SELECT * FROM sessions
+                    WHERE id = {session.Id} AND updated_at <> {session.UpdatedAt} AND status = {statusText}
+                      AND finalized_at IS NOT DISTINCT FROM {session.FinalizedAt} AND current_code IS NOT DISTINCT FROM {session.CurrentCode}
+                      AND current_ir IS NOT DISTINCT FROM {session.CurrentIr} AND metadata IS NOT DISTINCT FROM {session.Metadata}
+                    """).AsNoTracking().ToListAsync(ct).ConfigureAwait(false)).SingleOrDefault()));
+        return RunStatementAsync(
             write,
             async context =>
             {
@@ -161,7 +176,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                 var updated = await context.Sessions
                     .FromSql($"""
                         UPDATE sessions
-                        SET status = {SessionEnumText.ToText(session.Status)}, finalized_at = {session.FinalizedAt},
+                        SET status = {statusText}, finalized_at = {session.FinalizedAt},
                             current_ir = {session.CurrentIr}, current_code = {session.CurrentCode}, metadata = {session.Metadata}
                         WHERE id = {session.Id} AND updated_at = {session.UpdatedAt}
                         RETURNING *
@@ -174,6 +189,7 @@ public sealed class EfCoreSessionStore : ISessionStore
                     return updated[0];
                 }
 
+                // Nothing changed: a second statement only to say why.
                 var actual = await context.Sessions.AsNoTracking().Where(s => s.Id == session.Id)
                     .Select(s => (DateTimeOffset?)s.UpdatedAt).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
                 throw actual is null
@@ -191,7 +207,8 @@ public sealed class EfCoreSessionStore : ISessionStore
         SessionRevisionDetails? details = null,
         CancellationToken cancellationToken = default)
     {
-        _ = SessionRevision.Create(
+        // Validated once, here; placed under the lock, where its number and changed fields are known.
+        var validated = SessionRevision.Create(
             SessionStoreRules.ValidationSessionId, 1, source, irContent, details?.ValidationResult, null, details?.ChangeSummary, details?.Metadata);
         RequireWriter();
         var revisionId = Guid.CreateVersion7();
@@ -200,9 +217,9 @@ public sealed class EfCoreSessionStore : ISessionStore
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, targetNumber: null, cancellationToken).ConfigureAwait(false);
-                return await AppendAsync(
-                    context, locked, revisionId, source, irContent, details?.ValidationResult, details?.ChangeSummary, details?.Metadata, cancellationToken)
-                    .ConfigureAwait(false);
+                var revision = validated.PlacedAt(
+                    sessionId, (locked.LatestNumber ?? 0) + 1, revisionId, IrDiff.ChangedFields(locked.LatestIr, validated.IrContent));
+                return await InsertRevisionAsync(context, revision, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -218,17 +235,23 @@ public sealed class EfCoreSessionStore : ISessionStore
             async context =>
             {
                 var locked = await LockForRevisionAsync(context, sessionId, revisionNumber, cancellationToken).ConfigureAwait(false);
-                var target = locked.Target ?? throw new SessionRevisionNotFoundException(sessionId, revisionNumber);
-                return await AppendAsync(
-                    context,
-                    locked,
-                    revisionId,
+                if (locked is not { TargetId: { } targetId, TargetIr: { } targetIr })
+                {
+                    throw new SessionRevisionNotFoundException(sessionId, revisionNumber);
+                }
+
+                // The IR comes from the database, where SQL around the store may have put anything: validated like input.
+                var revision = SessionRevision.Create(
+                    sessionId,
+                    (locked.LatestNumber ?? 0) + 1,
                     RevisionRollback.Source,
-                    target.IrContent,
+                    targetIr,
                     validationResult: null,
+                    IrDiff.ChangedFields(locked.LatestIr, targetIr),
                     RevisionRollback.ChangeSummary(revisionNumber),
-                    RevisionRollback.Metadata(target),
-                    cancellationToken).ConfigureAwait(false);
+                    RevisionRollback.Metadata(revisionNumber, targetId));
+                revision.AssignId(revisionId);
+                return await InsertRevisionAsync(context, revision, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -242,7 +265,7 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         details ??= new SessionDraftDetails();
-        _ = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
+        var validated = SessionDraft.Create(SessionStoreRules.ValidationSessionId, 1, source, codeContent, details);
         RequireWriter();
         var draftId = Guid.CreateVersion7();
         var write = new StoreWrite<SessionDraft>(
@@ -254,26 +277,26 @@ public sealed class EfCoreSessionStore : ISessionStore
             write,
             async context =>
             {
-                var revisionId = details.IrRevisionId;
-                await LockSessionAsync(context, sessionId, cancellationToken).ConfigureAwait(false);
-                var row = await context.Sessions.Where(s => s.Id == sessionId)
-                    .Select(s => new
-                    {
-                        Session = s,
-                        LastNumber = context.Drafts.Where(d => d.SessionId == sessionId).Max(d => (int?)d.DraftNumber),
-                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == sessionId && r.Id == revisionId),
-                    })
-                    .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new SessionNotFoundException(sessionId);
-                EnsureTakesHistory(row.Session);
-                EnsureRevision(sessionId, revisionId, row.RevisionExists);
+                var revisionId = validated.IrRevisionId;
+                var locked = await LockForChildAsync(context, sessionId, revisionId, withDraftNumber: true, cancellationToken).ConfigureAwait(false);
+                EnsureRevision(sessionId, revisionId, locked.RevisionExists);
+                var draft = validated.PlacedAt(sessionId, (locked.LastDraftNumber ?? 0) + 1, draftId);
 
-                var draft = SessionDraft.Create(sessionId, (row.LastNumber ?? 0) + 1, source, codeContent, details);
-                draft.AssignId(draftId);
-                row.Session.SetCurrentCode(draft.CodeContent);
-                context.Drafts.Add(draft);
-                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                return draft;
+                // The draft and the session's current code in one statement; the counter trigger updates the row too.
+                var inserted = await context.Drafts.FromSql($"""
+                    WITH inserted AS (
+                        INSERT INTO session_drafts (id, session_id, ir_revision_id, draft_number, source, code_content, language,
+                            syntax_valid, ast_valid, validation_errors, generation_time_ms, validation_time_ms, llm_tokens_used,
+                            llm_cost_usd, metadata)
+                        VALUES ({draft.Id}, {draft.SessionId}, {draft.IrRevisionId}, {draft.DraftNumber},
+                            {SessionEnumText.ToText(draft.Source)}, {draft.CodeContent}, {draft.Language}, {draft.SyntaxValid},
+                            {draft.AstValid}, {draft.ValidationErrors}, {draft.GenerationTimeMs}, {draft.ValidationTimeMs},
+                            {draft.LlmTokensUsed}, {draft.LlmCostUsd}, {draft.Metadata})
+                        RETURNING *),
+                    current AS (UPDATE sessions SET current_code = (SELECT code_content FROM inserted) WHERE id = {sessionId})
+                    SELECT * FROM inserted
+                    """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+                return inserted[0];
             },
             cancellationToken);
     }
@@ -289,9 +312,11 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         details ??= new HoleResolutionDetails();
-        _ = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
+        var resolution = HoleResolution.Create(
+            sessionId == Guid.Empty ? SessionStoreRules.ValidationSessionId : sessionId, holeId, holeType, method, resolvedValue, details);
         RequireWriter();
         var resolutionId = Guid.CreateVersion7();
+        resolution.AssignId(resolutionId);
         var write = new StoreWrite<HoleResolution>(
             "resolve_hole",
             sessionId,
@@ -303,57 +328,52 @@ public sealed class EfCoreSessionStore : ISessionStore
             async context =>
             {
                 var revisionId = details.IrRevisionId;
-                await LockSessionAsync(context, sessionId, cancellationToken).ConfigureAwait(false);
-                var row = await context.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
-                    .Select(s => new
-                    {
-                        s.Status,
-                        RevisionExists = revisionId == null || context.Revisions.Any(r => r.SessionId == sessionId && r.Id == revisionId),
-                    })
-                    .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new SessionNotFoundException(sessionId);
-                SessionStoreRules.EnsureTakesHistory(sessionId, row.Status);
-                EnsureRevision(sessionId, revisionId, row.RevisionExists);
-
-                var resolution = HoleResolution.Create(sessionId, holeId, holeType, method, resolvedValue, details);
-                resolution.AssignId(resolutionId);
-                context.HoleResolutions.Add(resolution);
+                var locked = await LockForChildAsync(context, sessionId, revisionId, withDraftNumber: false, cancellationToken).ConfigureAwait(false);
+                EnsureRevision(sessionId, revisionId, locked.RevisionExists);
                 try
                 {
-                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    var inserted = await context.HoleResolutions.FromSql($"""
+                        INSERT INTO hole_resolutions (id, session_id, ir_revision_id, hole_id, hole_type, resolution_method,
+                            resolved_value, confidence_score, original_hole_data, suggestions_provided, user_feedback, metadata)
+                        VALUES ({resolution.Id}, {sessionId}, {resolution.IrRevisionId}, {resolution.HoleId},
+                            {SessionEnumText.ToText(resolution.HoleType)}, {SessionEnumText.ToText(resolution.ResolutionMethod)},
+                            {resolution.ResolvedValue}, {resolution.ConfidenceScore}, {resolution.OriginalHoleData},
+                            {resolution.SuggestionsProvided}, {resolution.UserFeedback}, {resolution.Metadata})
+                        RETURNING *
+                        """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+                    return inserted[0];
                 }
-                catch (DbUpdateException ex) when (ex.InnerException is PostgresException
+                catch (PostgresException ex) when (ex is
                 {
                     SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "hole_resolutions_session_id_ir_revision_id_hole_id_key",
                 })
                 {
                     throw new DuplicateHoleResolutionException(sessionId, revisionId!.Value, holeId);
                 }
-
-                return resolution;
             },
             cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Session> PauseAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync("pause", sessionId, session => session.Pause(), cancellationToken);
+        => TransitionAsync("pause", sessionId, SessionStatus.Paused, session => session.Pause(), cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> ResumeAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync("resume", sessionId, session => session.Resume(), cancellationToken);
+        => TransitionAsync("resume", sessionId, SessionStatus.Active, session => session.Resume(), cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> FinalizeAsync(Guid sessionId, CancellationToken cancellationToken = default)
         => TransitionAsync(
             "finalize",
             sessionId,
+            SessionStatus.Finalized,
             session => session.MarkFinalized(SessionStoreRules.FinalizationTime(timeProvider, session)),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<Session> MarkErrorAsync(Guid sessionId, CancellationToken cancellationToken = default)
-        => TransitionAsync("mark_error", sessionId, session => session.MarkError(), cancellationToken);
+        => TransitionAsync("mark_error", sessionId, SessionStatus.Error, session => session.MarkError(), cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteAsync(Guid sessionId, CancellationToken cancellationToken = default)
@@ -367,7 +387,7 @@ public sealed class EfCoreSessionStore : ISessionStore
             WriteId: null,
             async (context, ct) => new ExecutionResult<bool>(
                 !await context.Sessions.AnyAsync(s => s.Id == sessionId, ct).ConfigureAwait(false), result: true));
-        return RunWriteAsync(
+        return RunStatementAsync(
             write,
             async context =>
             {
@@ -379,29 +399,9 @@ public sealed class EfCoreSessionStore : ISessionStore
             cancellationToken);
     }
 
-    // FOR NO KEY UPDATE: the counter triggers update the same row (a no-key update), so any weaker lock taken here would
-    // let two writers deadlock on upgrading it; foreign-key checks of child inserts (KEY SHARE) still pass alongside.
-    private static IQueryable<Session> LockedSession(SessionsDbContext context, Guid sessionId) =>
-        context.Sessions.FromSql($"SELECT * FROM sessions WHERE id = {sessionId} FOR NO KEY UPDATE");
-
-    /// <summary>
-    /// Locks the session row in a statement of its own. Under READ COMMITTED a statement that waited for a lock re-reads
-    /// only the locked row; everything else it reads comes from the snapshot it started with. So whatever must be read
-    /// after the lock (the latest revision, the highest draft number) is read by the next statement, which sees every
-    /// writer that held the lock before.
-    /// </summary>
-    private static async Task LockSessionAsync(SessionsDbContext context, Guid sessionId, CancellationToken cancellationToken)
-    {
-        var locked = await context.Database
-            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM sessions WHERE id = {sessionId} FOR NO KEY UPDATE")
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (locked.Count == 0)
-        {
-            throw new SessionNotFoundException(sessionId);
-        }
-    }
-
-    private static void EnsureTakesHistory(Session session) => SessionStoreRules.EnsureTakesHistory(session.Id, session.Status);
+    // The hot reads, compiled once per model (EF binds a compiled query to the model it first ran with, and contexts with
+    // other options have models of their own), so they skip EF's query cache lookup and expression-tree work on every call.
+    private static readonly ConditionalWeakTable<IModel, CompiledReads> CompiledByModel = new();
 
     private static void EnsureRevision(Guid sessionId, Guid? revisionId, bool exists)
     {
@@ -429,71 +429,119 @@ public sealed class EfCoreSessionStore : ISessionStore
         return new SessionHistory(session, revisions, drafts, resolutions);
     }
 
-    private static async Task<LockedForRevision> LockForRevisionAsync(
+    /// <summary>
+    /// Locks the session row and reads what numbering a revision needs, in one batch of two statements. Under READ
+    /// COMMITTED a statement that waited for a lock re-reads only the locked row and sees everything else as of its own
+    /// start; the SELECT after the lock takes its snapshot once the lock is held, so it sees every writer that held the
+    /// lock before. Only the status and the revisions' numbers and IRs are read, never the session's own documents.
+    /// </summary>
+    private static async Task<LockedSessionState> LockForRevisionAsync(
         SessionsDbContext context, Guid sessionId, int? targetNumber, CancellationToken cancellationToken)
     {
-        await LockSessionAsync(context, sessionId, cancellationToken).ConfigureAwait(false);
-        var row = await context.Sessions.Where(s => s.Id == sessionId)
-            .Select(s => new LockedForRevision(
-                s,
-                context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
-                targetNumber == null ? null : context.Revisions.FirstOrDefault(r => r.SessionId == sessionId && r.RevisionNumber == targetNumber)))
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new SessionNotFoundException(sessionId);
-        EnsureTakesHistory(row.Session);
-        return row;
+        var rows = targetNumber is { } target
+            ? await context.Database.SqlQuery<LockedSessionState>($"""
+                CALL liftsys_sessions_lock_session({sessionId});
+                SELECT s.status AS "Status", latest.revision_number AS "LatestNumber", latest.ir_content AS "LatestIr",
+                       goal.id AS "TargetId", goal.ir_content AS "TargetIr", NULL::integer AS "LastDraftNumber", true AS "RevisionExists"
+                FROM sessions s
+                LEFT JOIN LATERAL (SELECT r.revision_number, r.ir_content FROM session_revisions r
+                                   WHERE r.session_id = {sessionId} ORDER BY r.revision_number DESC LIMIT 1) latest ON true
+                LEFT JOIN LATERAL (SELECT r.id, r.ir_content FROM session_revisions r
+                                   WHERE r.session_id = {sessionId} AND r.revision_number = {target}) goal ON true
+                WHERE s.id = {sessionId}
+                """).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await context.Database.SqlQuery<LockedSessionState>($"""
+                CALL liftsys_sessions_lock_session({sessionId});
+                SELECT s.status AS "Status", latest.revision_number AS "LatestNumber", latest.ir_content AS "LatestIr",
+                       NULL::uuid AS "TargetId", NULL::jsonb AS "TargetIr", NULL::integer AS "LastDraftNumber", true AS "RevisionExists"
+                FROM sessions s
+                LEFT JOIN LATERAL (SELECT r.revision_number, r.ir_content FROM session_revisions r
+                                   WHERE r.session_id = {sessionId} ORDER BY r.revision_number DESC LIMIT 1) latest ON true
+                WHERE s.id = {sessionId}
+                """).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TakingHistory(sessionId, rows);
     }
 
-    private static async Task<SessionRevision> AppendAsync(
-        SessionsDbContext context,
-        LockedForRevision locked,
-        Guid revisionId,
-        RevisionSource source,
-        JsonElement irContent,
-        JsonElement? validationResult,
-        string? changeSummary,
-        JsonElement? metadata,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the session row and reads, in the same batch, what a draft or a hole resolution needs: the status, whether
+    /// the referenced revision belongs to the session and (for a draft) the highest draft number.
+    /// </summary>
+    private static async Task<LockedSessionState> LockForChildAsync(
+        SessionsDbContext context, Guid sessionId, Guid? revisionId, bool withDraftNumber, CancellationToken cancellationToken)
     {
-        var revision = SessionRevision.Create(
-            locked.Session.Id,
-            (locked.Latest?.RevisionNumber ?? 0) + 1,
-            source,
-            irContent,
-            validationResult,
-            IrDiff.ChangedFields(locked.Latest?.IrContent, irContent),
-            changeSummary,
-            metadata);
-        revision.AssignId(revisionId);
-        locked.Session.SetCurrentIr(revision.IrContent);
-        context.Revisions.Add(revision);
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return revision;
+        var rows = withDraftNumber
+            ? await context.Database.SqlQuery<LockedSessionState>($"""
+                CALL liftsys_sessions_lock_session({sessionId});
+                SELECT s.status AS "Status", NULL::integer AS "LatestNumber", NULL::jsonb AS "LatestIr", NULL::uuid AS "TargetId",
+                       NULL::jsonb AS "TargetIr",
+                       (SELECT max(d.draft_number) FROM session_drafts d WHERE d.session_id = {sessionId}) AS "LastDraftNumber",
+                       ({revisionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM session_revisions r
+                                                             WHERE r.session_id = {sessionId} AND r.id = {revisionId}::uuid)) AS "RevisionExists"
+                FROM sessions s
+                WHERE s.id = {sessionId}
+                """).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await context.Database.SqlQuery<LockedSessionState>($"""
+                CALL liftsys_sessions_lock_session({sessionId});
+                SELECT s.status AS "Status", NULL::integer AS "LatestNumber", NULL::jsonb AS "LatestIr", NULL::uuid AS "TargetId",
+                       NULL::jsonb AS "TargetIr", NULL::integer AS "LastDraftNumber",
+                       ({revisionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM session_revisions r
+                                                             WHERE r.session_id = {sessionId} AND r.id = {revisionId}::uuid)) AS "RevisionExists"
+                FROM sessions s
+                WHERE s.id = {sessionId}
+                """).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TakingHistory(sessionId, rows);
+    }
+
+    private static LockedSessionState TakingHistory(Guid sessionId, List<LockedSessionState> rows)
+    {
+        var locked = rows.Count == 1 ? rows[0] : throw new SessionNotFoundException(sessionId);
+        SessionStoreRules.EnsureTakesHistory(sessionId, SessionEnumText.Parse<SessionStatus>(locked.Status));
+        return locked;
+    }
+
+    private static async Task<SessionRevision> InsertRevisionAsync(SessionsDbContext context, SessionRevision revision, CancellationToken cancellationToken)
+    {
+        // The revision and the session's current IR in one statement (the IR sent once); the counter trigger updates the
+        // session row too, after the statement.
+        var changedFields = revision.ChangedFields as string[] ?? revision.ChangedFields?.ToArray();
+        var inserted = await context.Revisions.FromSql($"""
+            WITH inserted AS (
+                INSERT INTO session_revisions (id, session_id, revision_number, source, ir_content, validation_result,
+                    changed_fields, change_summary, metadata)
+                VALUES ({revision.Id}, {revision.SessionId}, {revision.RevisionNumber}, {SessionEnumText.ToText(revision.Source)},
+                    {revision.IrContent}, {revision.ValidationResult}, {changedFields}, {revision.ChangeSummary}, {revision.Metadata})
+                RETURNING *),
+            current AS (UPDATE sessions SET current_ir = (SELECT ir_content FROM inserted) WHERE id = {revision.SessionId})
+            SELECT * FROM inserted
+            """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return inserted[0];
     }
 
     private async Task<Session> CreateAsync(SessionSource source, string input, CreateSessionOptions? options, CancellationToken cancellationToken)
     {
-        // Input first, then the actor: the same order as every other write.
-        Guard.NotEmpty(input, "original_input");
-        Guard.Json(options?.Metadata, "metadata", JsonValueKind.Object);
-        var owner = SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId);
+        // Input first (validated once, with a placeholder owner), then the actor: the same order as every other write.
+        var session = source == SessionSource.Code
+            ? Session.StartFromCode(SessionStoreRules.ValidationSessionId, input, options?.Metadata)
+            : Session.StartFromPrompt(SessionStoreRules.ValidationSessionId, input, options?.Metadata);
+        session.AssignOwner(SessionStoreRules.OwnerOfNewSession(CurrentActor, options?.OwnerId));
         var sessionId = Guid.CreateVersion7();
+        session.AssignId(sessionId);
         var write = new StoreWrite<Session>(
             source == SessionSource.Code ? "create_from_code" : "create_from_prompt",
             sessionId,
             WriteId: null,
             async (context, ct) => Found(await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct).ConfigureAwait(false)));
-        return await RunWriteAsync(
+        return await RunStatementAsync(
             write,
             async context =>
             {
-                var session = source == SessionSource.Code
-                    ? Session.StartFromCode(owner, input, options?.Metadata)
-                    : Session.StartFromPrompt(owner, input, options?.Metadata);
-                session.AssignId(sessionId);
-                context.Sessions.Add(session);
-                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                return session;
+                var created = await context.Sessions.FromSql($"""
+                    INSERT INTO sessions (id, user_id, status, source, original_input, metadata)
+                    VALUES ({session.Id}, {session.UserId}, {SessionEnumText.ToText(session.Status)}, {SessionEnumText.ToText(session.Source)},
+                        {session.OriginalInput}, {session.Metadata})
+                    RETURNING *
+                    """).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+                return created[0];
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -506,12 +554,26 @@ public sealed class EfCoreSessionStore : ISessionStore
         }
     }
 
-    private Task<Session> TransitionAsync(string operation, Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
+    private Task<Session> TransitionAsync(
+        string operation, Guid sessionId, SessionStatus target, Action<Session> change, CancellationToken cancellationToken)
     {
         RequireWriter();
 
-        // Identified by the updated_at this call's UPDATE returned, not by the status: a session someone else moved to
-        // the same status in the meantime is their write, and the retry then reports the transition as refused.
+        // One statement: the transition is checked by the UPDATE itself (status in the statuses it may leave), and
+        // finalized_at is never earlier than created_at. A clock before 1970 is clamped there, where created_at wins.
+        var finalizing = target == SessionStatus.Finalized;
+        var now = SessionStoreRules.ToMicroseconds(timeProvider.GetUtcNow());
+        if (finalizing)
+        {
+            now = Guard.Timestamp(now < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : now, "finalized_at");
+        }
+
+        var targetText = SessionEnumText.ToText(target);
+        var allowedFrom = Array.ConvertAll(Session.AllowedFrom(target), SessionEnumText.ToText);
+
+        // Identified by the updated_at this call's UPDATE returned. When the answer itself was lost (the statement
+        // commits with it), a session found in the target status counts as this call's transition: a transition is
+        // idempotent, and one another caller made in the meantime leaves the same state behind.
         DateTimeOffset? written = null;
         var write = new StoreWrite<Session>(
             operation,
@@ -519,24 +581,46 @@ public sealed class EfCoreSessionStore : ISessionStore
             WriteId: null,
             async (context, ct) => Found(written is { } mine
                 ? await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.UpdatedAt == mine, ct).ConfigureAwait(false)
-                : null));
-        return RunWriteAsync(
+                : await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.Status == target, ct).ConfigureAwait(false)));
+        return RunStatementAsync(
             write,
             async context =>
             {
-                // The only row read is the locked one, which a statement that waited for the lock re-reads: one statement.
-                var session = await LockedSession(context, sessionId).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new SessionNotFoundException(sessionId);
-                change(session);
-                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                written = session.UpdatedAt;
-                return session;
+                for (var attempt = 1; ; attempt++)
+                {
+                    var updated = await context.Sessions
+                        .FromSql($"""
+                            UPDATE sessions
+                            SET status = {targetText},
+                                finalized_at = CASE WHEN {finalizing} THEN greatest({now}, created_at) ELSE finalized_at END
+                            WHERE id = {sessionId} AND status = ANY({allowedFrom})
+                            RETURNING *
+                            """)
+                        .AsNoTracking()
+                        .ToListAsync(cancellationToken).ConfigureAwait(false);
+                    if (updated.Count == 1)
+                    {
+                        written = updated[0].UpdatedAt;
+                        return updated[0];
+                    }
+
+                    // Nothing changed: read the session only to say why, with the domain's own rule and message.
+                    var current = await context.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+                        .ConfigureAwait(false) ?? throw new SessionNotFoundException(sessionId);
+                    change(current);
+
+                    // Another writer moved the session into a status this transition may leave after the UPDATE ran.
+                    if (attempt == MaxAttempts)
+                    {
+                        throw new ConcurrencyConflictException(sessionId, current.UpdatedAt, current.UpdatedAt);
+                    }
+                }
             },
             cancellationToken);
     }
 
     private async Task<Page<Session>> ListAsync(
-        Func<IQueryable<Session>, IQueryable<Session>> filter, PageRequest page, CancellationToken cancellationToken)
+        Func<SessionsDbContext, Guid?, IAsyncEnumerable<Session>> query, PageRequest page, CancellationToken cancellationToken)
     {
         var actor = CurrentActor;
         if (actor.Kind == SessionActorKind.Anonymous)
@@ -545,21 +629,15 @@ public sealed class EfCoreSessionStore : ISessionStore
         }
 
         var items = await RunAsync(
-            context =>
+            async context =>
             {
-                var sessions = context.Sessions.AsNoTracking();
-
-                // Row-level security already limits a user to their own rows; saying so lets the planner use
-                // idx_sessions_user_status instead of filtering every row through the policy.
-                if (actor.UserId is { } userId)
+                var list = new List<Session>(page.Limit + 1);
+                await foreach (var session in query(context, actor.UserId).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    sessions = sessions.Where(s => s.UserId == userId);
+                    list.Add(session);
                 }
 
-                return filter(sessions)
-                    .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
-                    .Skip(page.Offset).Take(page.Limit + 1)
-                    .ToListAsync(cancellationToken);
+                return list;
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -588,5 +666,39 @@ public sealed class EfCoreSessionStore : ISessionStore
     private Task<T> RunWriteAsync<T>(StoreWrite<T> write, Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
         => transactions.WriteAsync(write, operation, cancellationToken);
 
-    private sealed record LockedForRevision(Session Session, SessionRevision? Latest, SessionRevision? Target);
+    private Task<T> RunStatementAsync<T>(StoreWrite<T> write, Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
+        => transactions.WriteStatementAsync(write, operation, cancellationToken);
+
+    private static CompiledReads Compiled(SessionsDbContext context) => CompiledByModel.GetValue(context.Model, _ => new CompiledReads());
+
+    private sealed record SnapshotRow(Session Session, SessionRevision? Revision, SessionDraft? Draft);
+
+    /// <summary>The store's hot reads, compiled for one model.</summary>
+    private sealed class CompiledReads
+    {
+        // The children are correlated on the parameter, not on s.Id: EF then filters before it numbers rows, instead of
+        // numbering every revision of every session (ROW_NUMBER over the whole table).
+        public readonly Func<SessionsDbContext, Guid, CancellationToken, Task<SnapshotRow?>> SnapshotOf = EF.CompileAsyncQuery(
+            (SessionsDbContext context, Guid sessionId, CancellationToken _) => context.Sessions.AsNoTracking()
+                .Where(s => s.Id == sessionId)
+                .Select(s => new SnapshotRow(
+                    s,
+                    context.Revisions.Where(r => r.SessionId == sessionId).OrderByDescending(r => r.RevisionNumber).FirstOrDefault(),
+                    context.Drafts.Where(d => d.SessionId == sessionId).OrderByDescending(d => d.DraftNumber).FirstOrDefault()))
+                .SingleOrDefault());
+
+        // Row-level security already limits a user to their own rows; saying so lets the planner use
+        // idx_sessions_user_status instead of filtering every row through the policy.
+        public readonly Func<SessionsDbContext, Guid, SessionStatus, int, int, IAsyncEnumerable<Session>> OwnSessionsByStatus = EF.CompileAsyncQuery(
+            (SessionsDbContext context, Guid userId, SessionStatus status, int offset, int count) => context.Sessions.AsNoTracking()
+                .Where(s => s.UserId == userId && s.Status == status)
+                .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+                .Skip(offset).Take(count));
+
+        public readonly Func<SessionsDbContext, SessionStatus, int, int, IAsyncEnumerable<Session>> SessionsByStatus = EF.CompileAsyncQuery(
+            (SessionsDbContext context, SessionStatus status, int offset, int count) => context.Sessions.AsNoTracking()
+                .Where(s => s.Status == status)
+                .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+                .Skip(offset).Take(count));
+    }
 }

@@ -27,13 +27,45 @@ namespace LiftSys.Sessions.EfCore.Store;
 /// </remarks>
 internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContext> contexts)
 {
-    /// <summary>Runs a read (or a write that needs no lookup) in one transaction.</summary>
+    /// <summary>
+    /// Runs a read without an explicit transaction: each of its statements is a transaction of its own (with the claims
+    /// in the same batch), so a one-statement read costs one round trip and no COMMIT.
+    /// </summary>
     internal Task<T> ReadAsync<T>(Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
-        => RunAsync(operation, write: null, cancellationToken);
+        => RunAsync(operation, write: null, explicitTransaction: false, cancellationToken);
 
-    /// <summary>Runs a write in one transaction, exactly once across its attempts.</summary>
+    /// <summary>Runs a write of several statements in one transaction, exactly once across its attempts.</summary>
     internal Task<T> WriteAsync<T>(StoreWrite<T> write, Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
-        => RunAsync(operation, write, cancellationToken);
+        => RunAsync(operation, write, explicitTransaction: true, cancellationToken);
+
+    /// <summary>
+    /// Runs a write that is one statement (and, only when it changed nothing, reads that explain why) without an explicit
+    /// transaction, exactly once across its attempts: the statement's implicit transaction commits with it, so it is
+    /// ambiguous from the moment it is sent until its answer arrives.
+    /// </summary>
+    internal Task<T> WriteStatementAsync<T>(StoreWrite<T> write, Func<SessionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
+        => RunAsync(operation, write, explicitTransaction: false, cancellationToken);
+
+    /// <summary>
+    /// Whether a statement that failed with <paramref name="exception"/> may still have committed: the connection failed
+    /// (or the server ended it) before its answer arrived. An error the server reported for the statement itself means it
+    /// was rolled back, and the store's own exceptions come after an answer.
+    /// </summary>
+    private static bool MayHaveCommitted(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case PostgresException postgres:
+                    return postgres.Severity is "FATAL" or "PANIC";
+                case NpgsqlException or IOException or TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsAbsorbableRace(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) switch
     {
@@ -52,12 +84,13 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
         ConstraintName: "sessions_pkey" or "session_revisions_pkey" or "session_drafts_pkey" or "hole_resolutions_pkey",
     };
 
-    private async Task<T> RunAsync<T>(Func<SessionsDbContext, Task<T>> operation, StoreWrite<T>? write, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(
+        Func<SessionsDbContext, Task<T>> operation, StoreWrite<T>? write, bool explicitTransaction, CancellationToken cancellationToken)
     {
         var commit = new CommitState();
         try
         {
-            return await RunAttemptsAsync(operation, write, commit, cancellationToken).ConfigureAwait(false);
+            return await RunAttemptsAsync(operation, write, explicitTransaction, commit, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (write is not null && (commit.Unresolved || IsOwnKeyTaken(ex)) && ex is not OperationCanceledException)
         {
@@ -85,7 +118,7 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
     }
 
     private async Task<T> RunAttemptsAsync<T>(
-        Func<SessionsDbContext, Task<T>> operation, StoreWrite<T>? write, CommitState commit, CancellationToken cancellationToken)
+        Func<SessionsDbContext, Task<T>> operation, StoreWrite<T>? write, bool explicitTransaction, CommitState commit, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -105,6 +138,11 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
                             // The operation's transaction is the unit of failure, so EF's savepoint around SaveChanges
                             // inside it would only cost two round trips (SAVEPOINT and RELEASE) per write.
                             context.Database.AutoSavepointsEnabled = false;
+                            if (!explicitTransaction)
+                            {
+                                return await RunStatementAsync(context, operation, write is null ? null : state, ct).ConfigureAwait(false);
+                            }
+
                             var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                             await using (transaction.ConfigureAwait(false))
                             {
@@ -135,6 +173,34 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
                     commit.Unresolved = false;
                 }
             }
+        }
+    }
+
+    private static async Task<T> RunStatementAsync<T>(
+        SessionsDbContext context, Func<SessionsDbContext, Task<T>> operation, CommitState? commit, CancellationToken cancellationToken)
+    {
+        if (commit is null)
+        {
+            return await operation(context).ConfigureAwait(false);
+        }
+
+        // Opened first, so that a server that cannot be reached is an ordinary failure: nothing was sent yet.
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            commit.Unresolved = true;
+            var result = await operation(context).ConfigureAwait(false);
+            commit.Unresolved = false;
+            return result;
+        }
+        catch (Exception ex) when (!MayHaveCommitted(ex))
+        {
+            commit.Unresolved = false;
+            throw;
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 

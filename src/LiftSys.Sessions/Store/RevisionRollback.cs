@@ -16,14 +16,16 @@ internal static class RevisionRollback
 
     public static string ChangeSummary(int revisionNumber) => $"Rolled back to revision {revisionNumber}.";
 
-    public static JsonElement Metadata(SessionRevision target)
+    public static JsonElement Metadata(SessionRevision target) => Metadata(target.RevisionNumber, target.Id);
+
+    public static JsonElement Metadata(int revisionNumber, Guid revisionId)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("rolled_back_to_revision", target.RevisionNumber);
-            writer.WriteString("rolled_back_to_revision_id", target.Id);
+            writer.WriteNumber("rolled_back_to_revision", revisionNumber);
+            writer.WriteString("rolled_back_to_revision_id", revisionId);
             writer.WriteEndObject();
         }
 

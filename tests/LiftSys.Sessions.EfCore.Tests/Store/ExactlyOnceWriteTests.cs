@@ -81,11 +81,25 @@ public sealed class ExactlyOnceWriteTests
         var sessionId = arranged.SessionId;
         var fault = harness.Proxy.Arm(armed);
 
-        var result = await harness.ActAsync(write, arranged);
+        var result = await ActOrExplainAsync(harness, write, arranged);
 
         await AssertFaultedAsync(fault);
         Assert.That(await harness.EffectAsync(write, sessionId), Is.EqualTo(write.After));
         await harness.AssertIsStoredAsync(result);
+    }
+
+    private static async Task<object?> ActOrExplainAsync(Harness harness, StoreWriteCase write, ArrangedSession arranged)
+    {
+        try
+        {
+            return await harness.ActAsync(write, arranged);
+        }
+        catch (LiftSysSessionsException) when (harness.Proxy.WithheldErrors.Count > 0)
+        {
+            // The write did not commit because the server refused it, not because of the fault: say what it said.
+            Assert.Fail("The server refused the write whose answer the proxy withheld: " + string.Join(" | ", harness.Proxy.WithheldErrors));
+            throw;
+        }
     }
 
     private static IEnumerable<Exception> Causes(Exception exception)
