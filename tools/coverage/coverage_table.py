@@ -9,19 +9,26 @@ A folder is a path relative to the repository root (for example src/LiftSys.Sess
 the script exit 1 when that folder's line or branch coverage is below the given percentages, or when the folder has no
 measured lines at all (a bar that nothing is measured against is not met).
 """
+import os
 import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import PurePosixPath
 
 
-def folder_of(filename, sources):
+def resolve(filename, sources):
+    """The file's full path: coverlet writes names relative to the report's source root, and that root differs between
+    reports (the common prefix of the modules each one measured: .../src/ for the domain tests, the repository root when
+    the sample is measured too), so the same file must be keyed by its full path to merge."""
     path = PurePosixPath(filename.replace("\\", "/"))
-    if not path.is_absolute():
-        for source in sources:
-            candidate = PurePosixPath(source.replace("\\", "/")) / path
-            path = candidate
-            break
+    if path.is_absolute() or not sources:
+        return path
+    candidates = [PurePosixPath(source.replace("\\", "/")) / path for source in sources]
+    # With several roots, the name is relative to the one under which the file exists.
+    return next((c for c in candidates if os.path.exists(c)), candidates[0])
+
+
+def folder_of(path):
     parts = path.parts
     # Keep the path from the first 'src', 'tools', 'samples' or 'benchmarks' component on: the report's absolute paths
     # differ between machines, the repository-relative folder does not.
@@ -60,12 +67,12 @@ def main(argv):
         sources = [s.text or "" for s in root.iter("source")]
         classes.extend((cls, sources) for cls in root.iter("class"))
     for cls, sources in classes:
-        filename = cls.get("filename", "")
-        if "/obj/" in filename.replace("\\", "/"):
+        path = resolve(cls.get("filename", ""), sources)
+        if "obj" in path.parts:
             continue  # source generated into obj/ (logging, regex generators): not the repository's code
-        folder = folder_of(filename, sources)
+        folder = folder_of(path)
         for line in cls.iter("line"):
-            key = (filename, int(line.get("number")))
+            key = (str(path), int(line.get("number")))
             hits = int(line.get("hits", "0"))
             lines[folder][key] = max(lines[folder].get(key, 0), hits)
             if (line.get("branch") or "").lower() == "true":

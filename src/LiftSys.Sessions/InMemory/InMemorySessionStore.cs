@@ -371,7 +371,9 @@ public sealed class InMemorySessionStore : ISessionStore
     private static bool CanSee(SessionActor actor, Session session) => actor.Kind switch
     {
         SessionActorKind.ServiceRole => true,
-        SessionActorKind.User => actor.UserId == session.UserId,
+
+        // A user actor always has its id, so Nullable.Equals: the lifted == would add a has-no-value case no actor reaches.
+        SessionActorKind.User => Nullable.Equals(actor.UserId, session.UserId),
         _ => false,
     };
 

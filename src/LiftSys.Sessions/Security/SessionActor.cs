@@ -87,7 +87,9 @@ public sealed class SessionActor : IEquatable<SessionActor>
     /// <inheritdoc />
     public bool Equals(SessionActor? other) =>
         ReferenceEquals(this, other)
-        || (other is not null && Kind == other.Kind && UserId == other.UserId && ToClaimsJson() == other.ToClaimsJson());
+        // Nullable.Equals, not the lifted ==: actors of one kind all have a user id or none has, so the lifted operator's
+        // has-value-differs case could never be reached.
+        || (other is not null && Kind == other.Kind && Nullable.Equals(UserId, other.UserId) && ToClaimsJson() == other.ToClaimsJson());
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as SessionActor);

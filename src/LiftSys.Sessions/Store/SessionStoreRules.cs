@@ -21,7 +21,9 @@ internal static class SessionStoreRules
     /// <summary>Who owns a session <paramref name="actor"/> creates, given the owner it asked for.</summary>
     public static Guid OwnerOfNewSession(SessionActor actor, Guid? ownerId) => actor.Kind switch
     {
-        SessionActorKind.User when ownerId is null || ownerId == actor.UserId => actor.UserId!.Value,
+        // A user actor always has its id (SessionActor.ForUser requires it), so Nullable.Equals: the lifted == would add
+        // a has-no-value case that no actor can reach.
+        SessionActorKind.User when ownerId is null || Nullable.Equals(ownerId, actor.UserId) => actor.UserId!.Value,
         SessionActorKind.User => throw new SessionAccessDeniedException(
             actor.Kind, "A user can create sessions only for themselves; only the service role may name another owner."),
         SessionActorKind.ServiceRole => ownerId ?? throw new SessionValidationException(

@@ -11,6 +11,23 @@ public sealed class SessionActorScopeTests
     }
 
     [Test]
+    public void Accessor_inside_a_scope_is_the_scopes_actor()
+    {
+        // Arrange
+        var user = SessionActor.ForUser(Guid.NewGuid());
+        SessionActor current;
+
+        // Act
+        using (SessionActorScope.Begin(user, "accessor test"))
+        {
+            current = AmbientSessionActorAccessor.Instance.Current;
+        }
+
+        // Assert
+        Assert.That(current, Is.SameAs(user));
+    }
+
+    [Test]
     public void Nested_scopes_restore_the_enclosing_actor_on_dispose()
     {
         var user = SessionActor.ForUser(Guid.NewGuid());

@@ -76,4 +76,113 @@ public sealed class SessionActorTests
             Assert.That(first, Is.Not.EqualTo(SessionActor.ForUser(Guid.NewGuid())));
         });
     }
+
+    [Test]
+    public void ToClaimsJson_called_again_returns_the_text_built_the_first_time()
+    {
+        // Arrange
+        var actor = SessionActor.ForUser(UserId, new Dictionary<string, JsonElement> { ["email"] = JsonSerializer.SerializeToElement("a@b.c") });
+        var first = actor.ToClaimsJson();
+
+        // Act
+        var second = actor.ToClaimsJson();
+
+        // Assert
+        Assert.That(second, Is.SameAs(first));
+    }
+
+    [Test]
+    public void Equals_itself_is_true()
+    {
+        // Arrange
+        var actor = SessionActor.ForUser(UserId);
+
+        // Act
+        var equal = actor.Equals(actor);
+
+        // Assert
+        Assert.That(equal, Is.True);
+    }
+
+    [Test]
+    public void Equals_null_is_false()
+    {
+        // Arrange
+        var actor = SessionActor.ForUser(UserId);
+
+        // Act
+        var equal = actor.Equals((SessionActor?)null);
+
+        // Assert
+        Assert.That(equal, Is.False);
+    }
+
+    [Test]
+    public void Equals_other_kind_is_false()
+    {
+        // Arrange
+        var actor = SessionActor.ForUser(UserId);
+
+        // Act
+        var equalities = (actor.Equals(SessionActor.ServiceRole), SessionActor.ServiceRole.Equals(SessionActor.Anonymous));
+
+        // Assert
+        Assert.That(equalities, Is.EqualTo((false, false)));
+    }
+
+    [Test]
+    public void Equals_same_user_with_other_claims_is_false()
+    {
+        // Arrange
+        var plain = SessionActor.ForUser(UserId);
+        var withEmail = SessionActor.ForUser(UserId, new Dictionary<string, JsonElement> { ["email"] = JsonSerializer.SerializeToElement("a@b.c") });
+
+        // Act
+        var equal = plain.Equals(withEmail);
+
+        // Assert
+        Assert.That(equal, Is.False);
+    }
+
+    [Test]
+    public void Equals_object_compares_as_an_actor_and_anything_else_is_unequal()
+    {
+        // Arrange
+        var actor = SessionActor.ForUser(UserId);
+        object sameUser = SessionActor.ForUser(UserId);
+        object notAnActor = UserId;
+
+        // Act
+        var equalities = (actor.Equals(sameUser), actor.Equals(notAnActor), actor.Equals((object?)null));
+
+        // Assert
+        Assert.That(equalities, Is.EqualTo((true, false, false)));
+    }
+
+    [Test]
+    public void GetHashCode_equal_actors_have_equal_hashes()
+    {
+        // Arrange
+        var first = SessionActor.ForUser(UserId);
+        var second = SessionActor.ForUser(UserId);
+
+        // Act
+        var (firstHash, secondHash) = (first.GetHashCode(), second.GetHashCode());
+
+        // Assert
+        Assert.That(firstHash, Is.EqualTo(secondHash));
+    }
+
+    [Test]
+    public void ToString_names_the_kind_and_only_a_users_id()
+    {
+        // Arrange
+        var user = SessionActor.ForUser(UserId);
+
+        // Act
+        var texts = new[] { user.ToString(), SessionActor.ServiceRole.ToString(), SessionActor.Anonymous.ToString() };
+
+        // Assert
+        Assert.That(texts, Is.EqualTo(new[] { $"user {UserId}", "service role", "anonymous" }));
+    }
 }
