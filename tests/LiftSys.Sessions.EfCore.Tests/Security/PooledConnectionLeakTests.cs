@@ -137,6 +137,7 @@ public sealed class PooledConnectionLeakTests
                 .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = ClaimsScope.Connection)
                 .Options);
             await context.Database.OpenConnectionAsync();
+            await context.Sessions.CountAsync();
             await context.Database.CloseConnectionAsync();
         }
 
