@@ -29,6 +29,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly Task accepting;
     private ProxyFault? armed;
     private bool refusing;
+    private bool partitioned;
     private TaskCompletionSource fired = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultInjectingProxy(IPEndPoint server)
@@ -78,13 +79,26 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Disarms the proxy and accepts new connections again.</summary>
+    /// <summary>
+    /// Cuts the network without closing anything: from now on every byte either side sends, on open connections and new
+    /// ones, is dropped, so a client waits until its own timeouts expire, as behind a partition or a hung server.
+    /// </summary>
+    public void Partition()
+    {
+        lock (gate)
+        {
+            partitioned = true;
+        }
+    }
+
+    /// <summary>Disarms the proxy, ends a partition and accepts new connections again.</summary>
     public void Heal()
     {
         lock (gate)
         {
             armed = null;
             refusing = false;
+            partitioned = false;
         }
     }
 
@@ -243,8 +257,12 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     return;
                 }
 
-                await to.WriteAsync(header, token).ConfigureAwait(false);
-                await to.WriteAsync(rest, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(header, token).ConfigureAwait(false);
+                    await to.WriteAsync(rest, token).ConfigureAwait(false);
+                }
+
                 if (code is not (SslRequestCode or GssEncRequestCode))
                 {
                     break;
@@ -264,7 +282,10 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     link.CommitForwarded(fault);
                 }
 
-                await to.WriteAsync(message, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(message, token).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -295,12 +316,23 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     continue;
                 }
 
-                await to.WriteAsync(message, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(message, token).ConfigureAwait(false);
+                }
             }
         }
         finally
         {
             link.Cancellation.Cancel();
+        }
+    }
+
+    private bool IsPartitioned()
+    {
+        lock (gate)
+        {
+            return partitioned;
         }
     }
 
