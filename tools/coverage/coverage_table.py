@@ -64,8 +64,11 @@ def main(argv):
         if "/obj/" in filename.replace("\\", "/"):
             continue  # source generated into obj/ (logging, regex generators): not the repository's code
         folder = folder_of(filename, sources)
+        # Keyed by the repository-relative file, not the report's filename: reports of different test projects name one
+        # file relative to different <source> roots (src/ or the repository root), and must still count it once.
+        name = PurePosixPath(filename.replace("\\", "/")).name
         for line in cls.iter("line"):
-            key = (filename, int(line.get("number")))
+            key = (name, int(line.get("number")))
             hits = int(line.get("hits", "0"))
             lines[folder][key] = max(lines[folder].get(key, 0), hits)
             if (line.get("branch") or "").lower() == "true":
