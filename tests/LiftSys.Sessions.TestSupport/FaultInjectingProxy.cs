@@ -10,7 +10,8 @@ namespace LiftSys.Sessions.TestSupport;
 /// A TCP proxy between a client and the test's PostgreSQL server that can lose a COMMIT's answer: it reads the
 /// PostgreSQL wire protocol just far enough to spot COMMIT (a simple Query, or a Parse of an extended query) and, once
 /// armed with a <see cref="ProxyFault"/>, drops the connection around it. This is the ambiguous commit a network or
-/// a failover produces: the client's driver sees an I/O error and cannot tell whether the server committed.
+/// a failover produces: the client's driver sees an I/O error and cannot tell whether the server committed. It can also
+/// partition the network (<see cref="Partition"/>): every byte dropped, nothing closed, so clients wait out their timeouts.
 /// </summary>
 /// <remarks>
 /// Connections through the proxy must not use TLS (<see cref="ConnectionStringThrough"/> turns it off): the proxy has to
