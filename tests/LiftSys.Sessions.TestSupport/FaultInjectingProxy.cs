@@ -11,8 +11,10 @@ namespace LiftSys.Sessions.TestSupport;
 /// PostgreSQL wire protocol just far enough to spot a commit point and, once armed with a <see cref="ProxyFault"/>, drops
 /// the connection around it. A commit point is an explicit COMMIT (a simple Query, or a Parse of an extended query), or
 /// the Sync that ends a batch sent outside a transaction block (the server idle, no BEGIN in the batch) with a
-/// data-changing statement in it: that batch is one implicit transaction, which commits at its Sync. This is the ambiguous commit a network or
-/// a failover produces: the client's driver sees an I/O error and cannot tell whether the server committed.
+/// data-changing statement in it: that batch is one implicit transaction, which commits at its Sync. This is the
+/// ambiguous commit a network or a failover produces: the client's driver sees an I/O error and cannot tell whether the
+/// server committed. It can also partition the network (<see cref="Partition"/>): every byte dropped, nothing closed, so
+/// clients wait out their timeouts.
 /// </summary>
 /// <remarks>
 /// Connections through the proxy must not use TLS (<see cref="ConnectionStringThrough"/> turns it off): the proxy has to
@@ -32,6 +34,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly List<string> withheldErrors = [];
     private ProxyFault? armed;
     private bool refusing;
+    private bool partitioned;
     private TaskCompletionSource fired = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultInjectingProxy(IPEndPoint server)
@@ -93,13 +96,26 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Disarms the proxy and accepts new connections again.</summary>
+    /// <summary>
+    /// Cuts the network without closing anything: from now on every byte either side sends, on open connections and new
+    /// ones, is dropped, so a client waits until its own timeouts expire, as behind a partition or a hung server.
+    /// </summary>
+    public void Partition()
+    {
+        lock (gate)
+        {
+            partitioned = true;
+        }
+    }
+
+    /// <summary>Disarms the proxy, ends a partition and accepts new connections again.</summary>
     public void Heal()
     {
         lock (gate)
         {
             armed = null;
             refusing = false;
+            partitioned = false;
         }
     }
 
@@ -297,8 +313,12 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     return;
                 }
 
-                await to.WriteAsync(header, token).ConfigureAwait(false);
-                await to.WriteAsync(rest, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(header, token).ConfigureAwait(false);
+                    await to.WriteAsync(rest, token).ConfigureAwait(false);
+                }
+
                 if (code is not (SslRequestCode or GssEncRequestCode))
                 {
                     // The startup message is answered by a ReadyForQuery too, once authentication is done.
@@ -325,7 +345,10 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     link.SyncSent();
                 }
 
-                await to.WriteAsync(message, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(message, token).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -373,7 +396,11 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                     continue;
                 }
 
-                await to.WriteAsync(message, token).ConfigureAwait(false);
+                if (!IsPartitioned())
+                {
+                    await to.WriteAsync(message, token).ConfigureAwait(false);
+                }
+
                 if (message[0] == (byte)'Z')
                 {
                     link.SyncAnswered();
@@ -383,6 +410,14 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         finally
         {
             link.Cancellation.Cancel();
+        }
+    }
+
+    private bool IsPartitioned()
+    {
+        lock (gate)
+        {
+            return partitioned;
         }
     }
 

@@ -87,7 +87,9 @@ internal static class StoreFailureTranslator
             }
         }
 
-        return exception is NpgsqlException { IsTransient: true } ? Cause.Unreachable : Cause.Other;
+        // Nothing down the chain says more: an NpgsqlException counts as transient only for the I/O, socket, timeout or
+        // PostgreSQL error beneath it, each of which the loop has already classified.
+        return Cause.Other;
     }
 
     private static Cause Classify(PostgresException exception) => exception.SqlState switch

@@ -4,6 +4,7 @@ using LiftSys.Sessions.EfCore.DependencyInjection;
 using LiftSys.Sessions.EfCore.Diagnostics;
 using LiftSys.Sessions.EfCore.Store;
 using LiftSys.Sessions.InMemory;
+using LiftSys.Sessions.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,17 +54,30 @@ internal sealed class FallbackHost : IAsyncDisposable
 
     public IDbContextFactory<SessionsDbContext> ContextFactory => services.GetRequiredService<IDbContextFactory<SessionsDbContext>>();
 
-    public static FallbackHost Start(string connectionString, Action<LiftSysSessionsOptions>? configure = null)
+    public static FallbackHost Start(
+        string connectionString,
+        Action<LiftSysSessionsOptions>? configure = null,
+        Action<FallbackToMemoryOptions>? configureFallback = null,
+        ISessionActorAccessor? actors = null)
     {
         var logs = new LogEvents();
         var collection = new ServiceCollection();
+        if (actors is not null)
+        {
+            collection.AddSingleton(actors);
+        }
+
         collection.AddLogging(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         collection.AddLiftSysSessions(o =>
         {
             o.ConnectionString = connectionString;
             o.MaxRetryCount = 0;
             configure?.Invoke(o);
-        }).WithFallbackToMemory(o => o.BreakDuration = BreakDuration);
+        }).WithFallbackToMemory(o =>
+        {
+            o.BreakDuration = BreakDuration;
+            configureFallback?.Invoke(o);
+        });
         collection.AddHealthChecks().AddLiftSysSessions();
         return new FallbackHost(collection.BuildServiceProvider(), logs);
     }

@@ -28,14 +28,14 @@ public sealed class OutageTests
     public async Task Stopped_server_trips_the_breaker_and_sessions_in_postgresql_are_unavailable_never_missing()
     {
         await using var host = FallbackHost.Start(server.AppConnectionString);
-        var stored = await AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"));
+        var stored = await FallbackOutage.AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"));
         var healthyBefore = (await host.HealthAsync()).Status;
 
         await server.StopServerAsync();
         try
         {
             using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
-            await TripAsync(host, stored.Id);
+            await FallbackOutage.TripAsync(host, stored.Id, Alice);
             var created = await host.Store.CreateFromPromptAsync("created during the outage");
             var readBack = await host.Store.GetAsync(created.Id);
             var refusals = new Func<Task>[]
@@ -54,7 +54,7 @@ public sealed class OutageTests
             var outcomes = new List<string>();
             foreach (var refusal in refusals)
             {
-                outcomes.Add(await OutcomeAsync(refusal));
+                outcomes.Add(await FallbackOutage.OutcomeAsync(refusal));
             }
 
             var health = await host.HealthAsync();
@@ -78,7 +78,7 @@ public sealed class OutageTests
             await server.StartServerAsync();
         }
 
-        await RecoverAsync(host, stored.Id);
+        await FallbackOutage.RecoverAsync(host, stored.Id, Alice);
         await host.WaitForWriteBackAsync();
     }
 
@@ -97,7 +97,7 @@ public sealed class OutageTests
         int writtenBackLogs;
         await using (var host = FallbackHost.Start(server.AppConnectionString))
         {
-            stored = (await AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
+            stored = (await FallbackOutage.AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
             await server.StopServerAsync();
             Guid aliceSession;
             Guid bobSession;
@@ -105,11 +105,11 @@ public sealed class OutageTests
             {
                 using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test"))
                 {
-                    await TripAsync(host, stored);
+                    await FallbackOutage.TripAsync(host, stored, Alice);
                     aliceSession = await WriteEverythingAsync(host.Store);
                 }
 
-                bobSession = (await AsAsync(Bob, () => host.Store.CreateFromCodeAsync("print('bob')"))).Id;
+                bobSession = (await FallbackOutage.AsAsync(Bob, () => host.Store.CreateFromCodeAsync("print('bob')"))).Id;
                 expectedAlice = host.Memory.Export(aliceSession)!;
                 expectedBob = host.Memory.Export(bobSession)!;
             }
@@ -118,23 +118,23 @@ public sealed class OutageTests
                 await server.StartServerAsync();
             }
 
-            await RecoverAsync(host, stored);
+            await FallbackOutage.RecoverAsync(host, stored, Alice);
             await host.WaitForWriteBackAsync();
             healthAfter = (await host.HealthAsync()).Status;
             gaugeAfter = host.Gauge("liftsys.sessions.fallback.active");
             written = host.Sum("liftsys.sessions.fallback.write_backs", "outcome", "written");
             failed = host.Sum("liftsys.sessions.fallback.write_backs", "outcome", "failed");
             memoryAfter = host.Memory.SessionCount;
-            servedAfter = await AsAsync(Alice, () => host.Store.GetAsync(aliceSession));
+            servedAfter = await FallbackOutage.AsAsync(Alice, () => host.Store.GetAsync(aliceSession));
             writtenBackLogs = host.Logs.Count(3004);
         }
 
         // A restart: a new host (its memory empty) sees only what PostgreSQL has.
         await using var restarted = FallbackHost.Start(server.AppConnectionString);
-        var aliceAfterRestart = await AsAsync(Alice, () => restarted.Store.GetHistoryAsync(expectedAlice.Session.Id));
-        var bobAfterRestart = await AsAsync(Bob, () => restarted.Store.GetHistoryAsync(expectedBob.Session.Id));
-        var bobsSeenByAlice = await AsAsync(Alice, () => restarted.Store.GetAsync(expectedBob.Session.Id));
-        var alicesList = await AsAsync(Alice, () => restarted.Store.ListByStatusAsync(SessionStatus.Finalized, PageRequest.First()));
+        var aliceAfterRestart = await FallbackOutage.AsAsync(Alice, () => restarted.Store.GetHistoryAsync(expectedAlice.Session.Id));
+        var bobAfterRestart = await FallbackOutage.AsAsync(Bob, () => restarted.Store.GetHistoryAsync(expectedBob.Session.Id));
+        var bobsSeenByAlice = await FallbackOutage.AsAsync(Alice, () => restarted.Store.GetAsync(expectedBob.Session.Id));
+        var alicesList = await FallbackOutage.AsAsync(Alice, () => restarted.Store.ListByStatusAsync(SessionStatus.Finalized, PageRequest.First()));
 
         Assert.Multiple(() =>
         {
@@ -153,13 +153,13 @@ public sealed class OutageTests
     public async Task Session_postgresql_refuses_to_take_back_stays_in_memory_and_is_logged_counted_and_reported()
     {
         await using var host = FallbackHost.Start(server.AppConnectionString);
-        var stored = (await AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
+        var stored = (await FallbackOutage.AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
         await server.StopServerAsync();
         Session kept;
         try
         {
             using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
-            await TripAsync(host, stored);
+            await FallbackOutage.TripAsync(host, stored, Alice);
             kept = await host.Store.CreateFromPromptAsync("kept in memory");
         }
         finally
@@ -173,11 +173,11 @@ public sealed class OutageTests
             await superuser.ExecuteAsync("INSERT INTO sessions (id, user_id, original_input) VALUES ($1, $2, 'squatter')", kept.Id, Bob);
         }
 
-        await RecoverAsync(host, stored);
+        await FallbackOutage.RecoverAsync(host, stored, Alice);
         await host.WaitForWriteBackAsync();
         var health = await host.HealthAsync();
-        var stillServed = await AsAsync(Alice, () => host.Store.GetAsync(kept.Id));
-        var listed = await AsAsync(Alice, () => host.Store.ListActiveAsync(PageRequest.First()));
+        var stillServed = await FallbackOutage.AsAsync(Alice, () => host.Store.GetAsync(kept.Id));
+        var listed = await FallbackOutage.AsAsync(Alice, () => host.Store.ListActiveAsync(PageRequest.First()));
         string? squatter;
         await using (var superuser = await server.OpenSuperuserConnectionAsync())
         {
@@ -201,13 +201,13 @@ public sealed class OutageTests
     public async Task Write_back_interrupted_by_a_second_outage_completes_later_without_duplicates()
     {
         await using var host = FallbackHost.Start(server.AppConnectionString);
-        var stored = (await AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
+        var stored = (await FallbackOutage.AsAsync(Alice, () => host.Store.CreateFromPromptAsync("stored before the outage"))).Id;
         await server.StopServerAsync();
         Guid kept;
         try
         {
             using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
-            await TripAsync(host, stored);
+            await FallbackOutage.TripAsync(host, stored, Alice);
             kept = await WriteEverythingAsync(host.Store);
         }
         finally
@@ -220,7 +220,7 @@ public sealed class OutageTests
         // Half a write-back: the rows reach PostgreSQL, but memory still holds the session (as if the process had been
         // interrupted before forgetting it); the next pass must complete it, not repeat it.
         await new FallbackWriteBack(host.ContextFactory).WriteAsync(expected, CancellationToken.None);
-        await RecoverAsync(host, stored);
+        await FallbackOutage.RecoverAsync(host, stored, Alice);
         await host.WaitForWriteBackAsync();
 
         int[] counts;
@@ -235,7 +235,7 @@ public sealed class OutageTests
             ];
         }
 
-        var history = await AsAsync(Alice, () => host.Store.GetHistoryAsync(kept));
+        var history = await FallbackOutage.AsAsync(Alice, () => host.Store.GetHistoryAsync(kept));
         Assert.Multiple(() =>
         {
             Assert.That(counts, Is.EqualTo(new[] { 1, 3, 1, 1 }));
@@ -280,60 +280,5 @@ public sealed class OutageTests
         await store.RollbackToRevisionAsync(session.Id, 1);
         await store.FinalizeAsync(session.Id);
         return session.Id;
-    }
-
-    /// <summary>Two operations on a session stored in PostgreSQL: confirmed outages, so the breaker opens.</summary>
-    private static async Task TripAsync(FallbackHost host, Guid storedSessionId)
-    {
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            Assert.That(await OutcomeAsync(() => host.Store.GetAsync(storedSessionId)), Does.StartWith(nameof(SessionStoreUnavailableException)));
-        }
-
-        Assert.That(host.State.FallbackActive, Is.True, "two confirmed outages trip the breaker");
-    }
-
-    /// <summary>Waits out the break, then an operation probes PostgreSQL and closes the breaker.</summary>
-    private static async Task RecoverAsync(FallbackHost host, Guid storedSessionId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (host.State.FallbackActive && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(FallbackHost.BreakDuration / 2);
-            try
-            {
-                await AsAsync(Alice, () => host.Store.GetAsync(storedSessionId));
-            }
-            catch (SessionStoreUnavailableException)
-            {
-                // Still open, or the probe came too early.
-            }
-        }
-
-        Assert.That(host.State.FallbackActive, Is.False, "the breaker closes by itself once PostgreSQL is back");
-    }
-
-    private static async Task<string> OutcomeAsync(Func<Task> operation)
-    {
-        try
-        {
-            await operation();
-            return "succeeded";
-        }
-        catch (SessionStoreUnavailableException ex)
-        {
-            var hint = ex.RetryAfter is { } after && after > TimeSpan.Zero && after <= FallbackHost.BreakDuration ? "within the break" : $"{ex.RetryAfter}";
-            return $"{nameof(SessionStoreUnavailableException)}, retry after: {hint}";
-        }
-        catch (Exception ex)
-        {
-            return ex.GetType().Name;
-        }
-    }
-
-    private static async Task<T> AsAsync<T>(Guid user, Func<Task<T>> operation)
-    {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(user), "test");
-        return await operation();
     }
 }

@@ -93,9 +93,10 @@ internal sealed partial class FallbackCircuitBreaker
         }
         catch (BrokenCircuitException ex)
         {
+            // Polly leaves RetryAfter unset only for a manually isolated circuit, which this breaker never is.
             throw new SessionStoreUnavailableException(
                 "PostgreSQL is unreachable and LiftSys.Sessions serves from memory meanwhile; this session or list lives in PostgreSQL.",
-                ex.RetryAfter ?? breakDuration,
+                ex.RetryAfter.GetValueOrDefault(breakDuration),
                 ex);
         }
         // An outcome-unknown write passes through as it is: wrapped as "unavailable" it would let a create be repeated in

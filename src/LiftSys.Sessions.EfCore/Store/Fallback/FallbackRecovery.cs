@@ -173,7 +173,9 @@ internal sealed partial class FallbackRecovery
         {
             if (current is PostgresException postgres)
             {
-                return !postgres.IsTransient && !PostgresOutageClassifier.MayBeOutage(postgres);
+                // Npgsql counts the server's shutdown and start-up refusals (57P01-57P03, the classifier's outage states)
+                // as transient too, so "transient" is the whole test.
+                return !postgres.IsTransient;
             }
         }
 
@@ -184,16 +186,9 @@ internal sealed partial class FallbackRecovery
     {
         while (true)
         {
-            try
-            {
-                await RunPassAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
-            {
-                // The host is shutting down: what memory still holds is reported by the health check until then.
-                LogWriteBackInterrupted(logger, ex);
-                return;
-            }
+            // Uncancellable, so a pass ends by itself: whatever the write-back meets (a disposed host included) it logs
+            // as an interruption and leaves to the next pass.
+            await RunPassAsync(CancellationToken.None).ConfigureAwait(false);
 
             lock (sync)
             {

@@ -28,7 +28,8 @@ internal static class PostgresOutageClassifier
         pending.Push(exception);
         for (var seen = 0; pending.Count > 0 && seen < MaxDepth; seen++)
         {
-            switch (pending.Pop())
+            var current = pending.Pop();
+            switch (current)
             {
                 case OperationCanceledException:
                     // Somebody cancelled, whatever the connection was doing at the time.
@@ -45,10 +46,12 @@ internal static class PostgresOutageClassifier
                     }
 
                     break;
-                case NpgsqlException { InnerException: null, IsTransient: true }:
-                    return true;
-                case { InnerException: { } inner }:
-                    pending.Push(inner);
+                default:
+                    if (current.InnerException is { } cause)
+                    {
+                        pending.Push(cause);
+                    }
+
                     break;
             }
         }
