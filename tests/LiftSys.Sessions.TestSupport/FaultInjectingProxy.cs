@@ -214,15 +214,13 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         switch ((char)message[0])
         {
             case 'Q':
-                return link.ServerIdle && IsWrite(ReadCString(message, 5));
+                // Npgsql may send its deferred BEGIN as a simple Query ahead of the batch: the batch is then in a block.
+                var query = ReadCString(message, 5);
+                link.BatchBegins |= IsBegin(query);
+                return link.ServerIdle && !link.BatchBegins && IsWrite(query);
             case 'P':
                 var sql = ReadCString(message, Array.IndexOf(message, (byte)0, 5) + 1);
-                if (sql.TrimStart().StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase)
-                    || sql.TrimStart().StartsWith("START TRANSACTION", StringComparison.OrdinalIgnoreCase))
-                {
-                    link.BatchBegins = true;
-                }
-
+                link.BatchBegins |= IsBegin(sql);
                 link.ImplicitWrite |= link.ServerIdle && !link.BatchBegins && IsWrite(sql);
                 return false;
             case 'S':
@@ -234,6 +232,10 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                 return false;
         }
     }
+
+    private static bool IsBegin(string sql) =>
+        sql.TrimStart().StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase)
+        || sql.TrimStart().StartsWith("START TRANSACTION", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsWrite(string sql) =>
         System.Text.RegularExpressions.Regex.IsMatch(sql, @"\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
