@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using LiftSys.Sessions.EfCore.Tests.Infrastructure;
 using LiftSys.Sessions.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Tests.Security;
@@ -9,14 +12,24 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 /// Every table × every operation × every kind of caller, connected as the application's NOINHERIT login (row-level
 /// security proves nothing for a superuser, a BYPASSRLS role or the tables' owner). Each case sets up its own rows as
 /// the service role, acts, asserts the outcome, and checks through the service role that nothing it must not touch
-/// changed.
+/// changed. The same matrix runs on every <see cref="MatrixSchema"/> (the child policies before and after migration 009,
+/// and after its Down and Up) with the same expectations, and with Npgsql's automatic preparation on: one physical
+/// connection then serves the service role, the owner and the other user in turn with the same prepared statements.
 /// </summary>
-public sealed class RowLevelSecurityMatrixTests
+[TestFixture(MatrixSchema.Latest, false)]
+[TestFixture(MatrixSchema.Latest, true)]
+[TestFixture(MatrixSchema.At008, false)]
+[TestFixture(MatrixSchema.UpgradedFrom008, false)]
+[TestFixture(MatrixSchema.RevertedAndReapplied, false)]
+public sealed class RowLevelSecurityMatrixTests(MatrixSchema schema, bool maxAutoPrepare)
 {
+    private const string Migration008 = "20251019120008_HardenIsolation";
+
     private static readonly string[] Tables = ["sessions", "session_revisions", "session_drafts", "hole_resolutions"];
     private static readonly string[] Operations = ["select", "insert", "update", "delete"];
 
     private TestDatabase database = null!;
+    private string appConnectionString = null!;
 
     private static IEnumerable<TestCaseData> Matrix() =>
         from table in Tables
@@ -25,7 +38,29 @@ public sealed class RowLevelSecurityMatrixTests
         select new TestCaseData(table, operation, actor, Expected(table, operation, actor)).SetArgDisplayNames(table, operation, actor.ToString());
 
     [OneTimeSetUp]
-    public async Task CreateDatabase() => database = await TestDatabase.CreateAsync();
+    public async Task CreateDatabase()
+    {
+        database = await TestDatabase.CreateAsync(migrated: schema is MatrixSchema.Latest or MatrixSchema.RevertedAndReapplied);
+        switch (schema)
+        {
+            case MatrixSchema.At008:
+                await MigrateAsync(Migration008);
+                break;
+            case MatrixSchema.UpgradedFrom008 or MatrixSchema.RevertedAndReapplied:
+                // From an empty database (up to 008) or from the migrated template (down to 008), then up again.
+                await MigrateAsync(Migration008);
+                await MigrateAsync(null);
+                break;
+        }
+
+        // Min usages 1: every statement is prepared on its first use, so the matrix's few statements are prepared while
+        // the first actors use them and then executed, by name, for every other actor on the same physical connection.
+        appConnectionString = new NpgsqlConnectionStringBuilder(database.Server.AppConnectionString(database.Name))
+        {
+            MaxAutoPrepare = maxAutoPrepare ? 50 : 0,
+            AutoPrepareMinUsages = 1,
+        }.ConnectionString;
+    }
 
     [OneTimeTearDown]
     public async Task DropDatabase() => await database.DisposeAsync();
@@ -35,7 +70,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, actor, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, actor, owner, other);
 
         var outcome = await TryAsync(() => ActAsync(connection, table, operation, rows, owner));
 
@@ -47,10 +82,34 @@ public sealed class RowLevelSecurityMatrixTests
     }
 
     [Test]
+    public async Task Child_policies_have_the_form_the_migration_history_leaves()
+    {
+        await using var connection = await database.OpenOwnerConnectionAsync();
+
+        var forms = await connection.ScalarAsync<string[]>("""
+            SELECT array_agg(DISTINCT CASE WHEN coalesce(qual, with_check) LIKE 'EXISTS%' THEN 'correlated EXISTS' ELSE 'IN (sub-select)' END)
+            FROM pg_policies WHERE schemaname = 'public' AND tablename <> 'sessions'
+            """);
+
+        Assert.That(forms, Is.EqualTo(new[] { schema == MatrixSchema.At008 ? "correlated EXISTS" : "IN (sub-select)" }));
+    }
+
+    [Test]
+    public async Task Statements_are_prepared_on_the_server_exactly_when_auto_prepare_is_on()
+    {
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, Guid.NewGuid(), Guid.NewGuid());
+        await connection.ScalarAsync<long>("SELECT count(*) FROM session_drafts");
+
+        var prepared = await connection.ScalarAsync<long>("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%session_drafts%'");
+
+        Assert.That(prepared, maxAutoPrepare ? Is.Positive : Is.Zero);
+    }
+
+    [Test]
     public async Task Insert_session_for_another_user_is_rejected_by_policy()
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             "INSERT INTO sessions (user_id, original_input) VALUES ($1, 'spoofed')", other));
@@ -64,7 +123,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync("UPDATE sessions SET user_id = $1 WHERE id = $2", other, rows.SessionId));
 
@@ -79,7 +138,7 @@ public sealed class RowLevelSecurityMatrixTests
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var mine = await SeedAsync(owner);
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             $"UPDATE {table} SET session_id = $1 WHERE id = $2", theirs.SessionId, mine.Ids[table]));
@@ -95,7 +154,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => InsertChildAsync(connection, table, theirs.SessionId, number: 2));
 
@@ -109,7 +168,7 @@ public sealed class RowLevelSecurityMatrixTests
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var mine = await SeedAsync(owner);
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => InsertChildAsync(
             connection, table, mine.SessionId, number: 2, irRevisionId: theirs.Ids["session_revisions"]));
@@ -123,7 +182,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var (mine, alsoMine) = (await SeedAsync(owner), await SeedAsync(owner));
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             "UPDATE session_revisions SET session_id = $1 WHERE id = $2", alsoMine.SessionId, mine.Ids["session_revisions"]));
@@ -138,7 +197,7 @@ public sealed class RowLevelSecurityMatrixTests
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
         var revisionId = rows.Ids["session_revisions"];
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var delete = await TryAsync(() => connection.ExecuteAsync("DELETE FROM session_revisions WHERE id = $1", revisionId));
         var reinsert = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
@@ -159,7 +218,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
         Assert.That(await connection.ScalarAsync<bool>("SELECT has_table_privilege('session_revisions', 'DELETE')"), Is.False);
 
         var deleted = await connection.ExecuteAsync("DELETE FROM sessions WHERE id = $1", rows.SessionId);
@@ -186,7 +245,7 @@ public sealed class RowLevelSecurityMatrixTests
 
         // With the error detail PostgreSQL sends (Npgsql redacts it by default), so that all of it is compared.
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
-            database.Server.AppConnectionString(database.Name)) { IncludeErrorDetail = true }.ConnectionString);
+            appConnectionString) { IncludeErrorDetail = true }.ConnectionString);
         await connection.OpenAsync();
         await ActorConnections.BecomeAsync(connection, "authenticated", ActorConnections.ClaimsJson("authenticated", owner));
 
@@ -209,7 +268,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(sql, rows.SessionId));
 
@@ -220,7 +279,7 @@ public sealed class RowLevelSecurityMatrixTests
     public async Task Authenticated_role_without_claims_sees_nothing_and_writes_nothing()
     {
         var rows = await SeedAsync(Guid.NewGuid());
-        await using var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        await using var connection = new NpgsqlConnection(appConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync("SELECT set_config('role', 'authenticated', false)");
 
@@ -240,13 +299,19 @@ public sealed class RowLevelSecurityMatrixTests
     public async Task Claims_with_a_sub_that_is_not_a_uuid_fail_instead_of_matching_anything()
     {
         await SeedAsync(Guid.NewGuid());
-        await using var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        await using var connection = new NpgsqlConnection(appConnectionString);
         await connection.OpenAsync();
         await ActorConnections.BecomeAsync(connection, "authenticated", """{"sub":"' OR 1=1 --","role":"authenticated"}""");
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => connection.ScalarAsync<long>("SELECT count(*) FROM sessions"));
 
         Assert.That(ex!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidTextRepresentation));
+    }
+
+    private async Task MigrateAsync(string? target)
+    {
+        await using var context = database.CreateOwnerContext();
+        await context.GetService<IMigrator>().MigrateAsync(target);
     }
 
     private static Outcome Expected(string table, string operation, Actor actor) => (table, operation, actor) switch
@@ -329,7 +394,7 @@ public sealed class RowLevelSecurityMatrixTests
 
     private async Task<SeededRows> SeedAsync(Guid owner)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, owner, owner);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, owner, owner);
         var sessionId = await SqlRows.InsertSessionAsync(connection, owner);
         var revisionId = await SqlRows.InsertRevisionAsync(connection, sessionId, 1);
         var ids = new Dictionary<string, Guid>
@@ -352,13 +417,13 @@ public sealed class RowLevelSecurityMatrixTests
     /// <summary>The whole row as text, read as the service role; null when the row is gone.</summary>
     private async Task<string?> FingerprintAsync(string table, SeededRows rows)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, Guid.Empty, Guid.Empty);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, Guid.Empty, Guid.Empty);
         return await connection.ScalarAsync<string>($"SELECT t::text FROM {table} t WHERE id = $1", rows.Ids[table]);
     }
 
     private async Task<long> CountAsServiceAsync(string sql, params object[] parameters)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, Guid.Empty, Guid.Empty);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, Guid.Empty, Guid.Empty);
         return await connection.ScalarAsync<long>(sql, parameters);
     }
 
