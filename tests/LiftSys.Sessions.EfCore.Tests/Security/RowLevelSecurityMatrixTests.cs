@@ -87,7 +87,7 @@ public sealed class RowLevelSecurityMatrixTests(MatrixSchema schema, bool maxAut
         await using var connection = await database.OpenOwnerConnectionAsync();
 
         var forms = await connection.ScalarAsync<string[]>("""
-            SELECT array_agg(DISTINCT CASE WHEN coalesce(qual, with_check) LIKE 'EXISTS%' THEN 'correlated EXISTS' ELSE 'IN (sub-select)' END)
+            SELECT array_agg(DISTINCT CASE WHEN coalesce(qual, with_check) LIKE '(EXISTS%' THEN 'correlated EXISTS' ELSE 'IN (sub-select)' END)
             FROM pg_policies WHERE schemaname = 'public' AND tablename <> 'sessions'
             """);
 
