@@ -7,10 +7,12 @@ namespace LiftSys.Sessions.EfCore.Migrations
     /// <summary>
     /// Migration 009: the child tables' policies (<c>session_revisions</c>, <c>session_drafts</c>,
     /// <c>hole_resolutions</c>) decide ownership once per statement instead of once per row. Migration 005's
-    /// <c>EXISTS (… s.id = t.session_id …)</c> is correlated with the row, so PostgreSQL runs it as a sub-plan per row
-    /// (an index probe of <c>sessions</c> for every child row read or written); <c>session_id IN (SELECT s.id FROM sessions
-    /// s WHERE s.user_id = (SELECT auth.uid()))</c>, the form of Supabase's row-level security performance guide, is not
-    /// correlated, so it runs once per statement as a hashed sub-plan and each row costs a hash probe.
+    /// <c>EXISTS (… s.id = t.session_id …)</c> is correlated with the row, so PostgreSQL runs it as a sub-plan per row (an
+    /// index probe of <c>sessions</c> for every child row) wherever it expects few rows, the views' joins included;
+    /// <c>session_id IN (SELECT s.id FROM sessions s WHERE s.user_id = (SELECT auth.uid()))</c>, the form of Supabase's
+    /// row-level security performance guide, is not correlated, so it runs once per statement as a hashed sub-plan and
+    /// each row costs a hash probe. The price is reading all of the user's sessions once per statement, also for a
+    /// statement that reads one session's rows (docs/ARCHITECTURE.md, "Policies", has the measured trade-off).
     /// </summary>
     /// <remarks>
     /// <para>
