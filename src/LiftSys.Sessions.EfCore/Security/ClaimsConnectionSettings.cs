@@ -45,6 +45,18 @@ internal static partial class ClaimsConnectionSettings
                 + "with this client's role and claims still set. Use ClaimsScope.Transaction, or the session pooler (port 5432).");
         }
 
+        // Supabase documents the transaction pooler as not supporting prepared statements: an automatically prepared
+        // statement (named _auto0, _auto1, … per physical connection) may be bound on a server connection where that name
+        // is missing or, worse, names another client's statement. Direct and session-mode connections keep them safely.
+        if (connectionString.MaxAutoPrepare > 0 && IsSupabaseTransactionPooler(connectionString))
+        {
+            violations.Add(
+                $"{setting} sets 'Max Auto Prepare={connectionString.MaxAutoPrepare}' on Supabase's transaction pooler (port 6543 "
+                + "on *.pooler.supabase.com), which does not support prepared statements: a statement prepared on one server "
+                + "connection would be executed by name on another, where it is missing or is another client's. Remove "
+                + "'Max Auto Prepare', or connect directly or through the session pooler (port 5432), where it is safe.");
+        }
+
         foreach (var name in ServerSettingsIn(connectionString.Options))
         {
             violations.Add(

@@ -25,6 +25,7 @@ public sealed class ClaimsContractOptionsTests
     [TestCase("Options=--session-authorization=postgres", ClaimsScope.Transaction, "'session_authorization'")]
     [TestCase("Options='-c request.jwt.claims={}'", ClaimsScope.Transaction, "'request.jwt.claims'")]
     [TestCase("Options='-c Request.JWT.Claim.Sub=00000000-0000-0000-0000-000000000001'", ClaimsScope.Connection, "'Request.JWT.Claim.Sub'")]
+    [TestCase("Host=aws-0-eu-central-1.pooler.supabase.com;Port=6543;No Reset On Close=true;Max Auto Prepare=20", ClaimsScope.Transaction, "'Max Auto Prepare=20' on Supabase's transaction pooler")]
     public void Connection_string_setting_that_breaks_the_claims_contract_is_refused_naming_it(string setting, ClaimsScope scope, string expected)
     {
         var ex = ValidateFails(o =>
@@ -72,6 +73,9 @@ public sealed class ClaimsContractOptionsTests
     [TestCase("Options=-c search_path=public", ClaimsScope.Connection)]
     [TestCase("Host=aws-0-eu-central-1.pooler.supabase.com;Port=6543;No Reset On Close=true", ClaimsScope.Transaction)]
     [TestCase("Host=aws-0-eu-central-1.pooler.supabase.com;Port=5432", ClaimsScope.Connection)]
+    [TestCase("Host=aws-0-eu-central-1.pooler.supabase.com;Port=5432;Max Auto Prepare=20", ClaimsScope.Connection)]
+    [TestCase("Host=db.ref.supabase.co;Port=5432;Max Auto Prepare=20;Auto Prepare Min Usages=2", ClaimsScope.Connection)]
+    [TestCase("Max Auto Prepare=20", ClaimsScope.Transaction)]
     public void Settings_that_keep_the_claims_contract_are_accepted(string setting, ClaimsScope scope)
     {
         var services = Provider(o =>

@@ -10,9 +10,13 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 /// </summary>
 internal static class ActorConnections
 {
-    public static async Task<NpgsqlConnection> OpenAsync(TestDatabase database, Actor actor, Guid owner, Guid other)
+    public static Task<NpgsqlConnection> OpenAsync(TestDatabase database, Actor actor, Guid owner, Guid other) =>
+        OpenAsync(database.Server.AppConnectionString(database.Name), actor, owner, other);
+
+    /// <summary>As <see cref="OpenAsync(TestDatabase, Actor, Guid, Guid)"/>, through a connection string of the login role with settings of the caller's.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string appConnectionString, Actor actor, Guid owner, Guid other)
     {
-        var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        var connection = new NpgsqlConnection(appConnectionString);
         await connection.OpenAsync();
         var (role, sub) = actor switch
         {

@@ -12,7 +12,10 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 /// Thousands of EF operations by ten users, with anonymous operations and writes mixed in, on ONE shared connection pool
 /// whose few physical connections therefore serve user after user — directly, and through a real PgBouncer in
 /// transaction mode. No operation may ever see a row of another user, and afterwards nothing of any user may be left on
-/// a pooled connection.
+/// a pooled connection. The direct pools run also with Npgsql's automatic preparation on (<c>Max Auto Prepare</c>):
+/// the reset then keeps the prepared statements (it is no longer a plain <c>DISCARD ALL</c>), and must still clear the
+/// role and claims. PgBouncer 1.18 cannot carry prepared statements at all (shown by a control test), which is why the
+/// options validator refuses them on Supabase's transaction pooler.
 /// </summary>
 public sealed class PooledConnectionLeakTests
 {
@@ -25,6 +28,10 @@ public sealed class PooledConnectionLeakTests
     private const int PgBouncerClientPoolSize = Workers;
 
     private const string Reason = "test: pooled-connection leak storm";
+
+    // What docs/benchmarks.md measured: enough for the library's statements, each prepared on its second use.
+    private const int AutoPrepared = 32;
+    private const int AutoPrepareMinUsages = 2;
 
     // Numbers handed out, and revisions known to be committed, per session, across the tests of the fixture.
     private readonly ConcurrentDictionary<Guid, int> revisionNumbers = new();
@@ -61,13 +68,16 @@ public sealed class PooledConnectionLeakTests
     [OneTimeTearDown]
     public async Task DropDatabase() => await database.DisposeAsync();
 
-    [Test]
-    public async Task Direct_pool_with_connection_scope_never_returns_another_users_rows()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Direct_pool_with_connection_scope_never_returns_another_users_rows(bool maxAutoPrepare)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(database.Server.AppConnectionString(database.Name))
         {
             MaxPoolSize = DirectPoolSize,
-            ApplicationName = "leak-direct-connection-scope",
+            ApplicationName = $"leak-direct-connection-scope-{maxAutoPrepare}",
+            MaxAutoPrepare = maxAutoPrepare ? AutoPrepared : 0,
+            AutoPrepareMinUsages = AutoPrepareMinUsages,
         };
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -75,11 +85,12 @@ public sealed class PooledConnectionLeakTests
         var serverConnections = await CountServerConnectionsAsync(connectionString.ApplicationName);
         var leftovers = await InspectEveryConnectionAsync(dataSource, DirectPoolSize, holdTransactions: false);
 
-        await AssertIsolatedAsync(storm, serverConnections, DirectPoolSize, leftovers);
+        await AssertIsolatedAsync(storm, serverConnections, DirectPoolSize, leftovers, maxAutoPrepare);
     }
 
-    [Test]
-    public async Task Direct_pool_without_reset_with_transaction_scope_never_returns_another_users_rows()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Direct_pool_without_reset_with_transaction_scope_never_returns_another_users_rows(bool maxAutoPrepare)
     {
         // No Reset On Close: the pool hands connections on exactly as a transaction-mode pooler does, without DISCARD ALL,
         // so isolation rests on the claims being transaction-local alone.
@@ -87,7 +98,9 @@ public sealed class PooledConnectionLeakTests
         {
             MaxPoolSize = DirectPoolSize,
             NoResetOnClose = true,
-            ApplicationName = "leak-direct-transaction-scope",
+            ApplicationName = $"leak-direct-transaction-scope-{maxAutoPrepare}",
+            MaxAutoPrepare = maxAutoPrepare ? AutoPrepared : 0,
+            AutoPrepareMinUsages = AutoPrepareMinUsages,
         };
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -95,7 +108,7 @@ public sealed class PooledConnectionLeakTests
         var serverConnections = await CountServerConnectionsAsync(connectionString.ApplicationName);
         var leftovers = await InspectEveryConnectionAsync(dataSource, DirectPoolSize, holdTransactions: false);
 
-        await AssertIsolatedAsync(storm, serverConnections, DirectPoolSize, leftovers);
+        await AssertIsolatedAsync(storm, serverConnections, DirectPoolSize, leftovers, maxAutoPrepare);
     }
 
     [Test]
@@ -116,7 +129,7 @@ public sealed class PooledConnectionLeakTests
         // inspects every server connection PgBouncer has.
         var leftovers = await InspectEveryConnectionAsync(dataSource, PgBouncer.ServerPoolSize, holdTransactions: true);
 
-        await AssertIsolatedAsync(storm, serverConnections, PgBouncer.ServerPoolSize, leftovers);
+        await AssertIsolatedAsync(storm, serverConnections, PgBouncer.ServerPoolSize, leftovers, expectPrepared: false);
     }
 
     [Test]
@@ -149,6 +162,46 @@ public sealed class PooledConnectionLeakTests
             "a client that never said who it is acts as the previous client's user");
     }
 
+    [Test]
+    public async Task PgBouncer_1_18_in_transaction_mode_cannot_carry_auto_prepared_statements()
+    {
+        // The control for refusing Max Auto Prepare behind a transaction-mode pooler: two clients, each preparing its
+        // own statement under the same per-connection name (_auto0), take turns on PgBouncer's server connections, so
+        // a statement prepared by one is executed, or prepared again, by name on a server connection of the other's.
+        await using var bouncer = await PgBouncer.StartAsync(database.Server, database.Name);
+        var connectionString = new NpgsqlConnectionStringBuilder(bouncer.ConnectionString(PostgresServer.AppRole))
+        {
+            MaxAutoPrepare = AutoPrepared,
+            AutoPrepareMinUsages = 1,
+        }.ConnectionString;
+        await using var first = new NpgsqlConnection(connectionString);
+        await using var second = new NpgsqlConnection(connectionString);
+        await first.OpenAsync();
+        await second.OpenAsync();
+
+        var anomalies = new List<string>();
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var (client, expected) in new[] { (first, "first"), (second, "second") })
+            {
+                try
+                {
+                    var answer = await client.ScalarAsync<string>($"SELECT '{expected}'::text");
+                    if (answer != expected)
+                    {
+                        anomalies.Add($"the {expected} client's statement returned '{answer}'");
+                    }
+                }
+                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName)
+                {
+                    anomalies.Add($"{ex.SqlState}: {ex.MessageText}");
+                }
+            }
+        }
+
+        Assert.That(anomalies, Is.Not.Empty, "prepared statements that PgBouncer 1.18 routes to server connections that do not hold them");
+    }
+
     private static JsonElement MetadataTouchedBy(Guid user, string where) =>
         JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["touched_by"] = user.ToString(), ["by"] = where });
 
@@ -174,12 +227,13 @@ public sealed class PooledConnectionLeakTests
                     SELECT current_user::text,
                            coalesce(current_setting('request.jwt.claims', true), ''),
                            coalesce(current_setting('request.jwt.claim.sub', true), ''),
-                           pg_backend_pid()
+                           pg_backend_pid(),
+                           (SELECT count(*) FROM pg_prepared_statements)
                     """,
                     connection);
                 await using var reader = await command.ExecuteReaderAsync();
                 await reader.ReadAsync();
-                leftovers.Add(new PoolLeftover(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), null));
+                leftovers.Add(new PoolLeftover(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4), null));
             }
 
             // Only once every connection has been read: behind PgBouncer the error aborts the held transaction.
@@ -353,7 +407,7 @@ public sealed class PooledConnectionLeakTests
             "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", database.Name, applicationName);
     }
 
-    private async Task AssertIsolatedAsync(StormTally storm, long serverConnections, int poolSize, PoolLeftover[] leftovers)
+    private async Task AssertIsolatedAsync(StormTally storm, long serverConnections, int poolSize, PoolLeftover[] leftovers, bool expectPrepared)
     {
         await using var superuser = await database.OpenSuperuserConnectionAsync();
         var sessionsPerUser = new Dictionary<Guid, long>();
@@ -389,11 +443,15 @@ public sealed class PooledConnectionLeakTests
                 leftovers.Select(l => (l.CurrentUser, l.Claims, l.ClaimSub, l.SessionsAccess)),
                 Has.All.EqualTo((PostgresServer.AppRole, string.Empty, string.Empty, PostgresErrorCodes.InsufficientPrivilege)),
                 "a raw connection from the pool after the storm acts as nobody: the login role, no claims, no access");
+            Assert.That(
+                leftovers.Sum(l => l.PreparedStatements),
+                expectPrepared ? Is.Positive : Is.Zero,
+                "the storm's statements are prepared on the server connections (and survive the reset) exactly when Max Auto Prepare is on");
         });
     }
 
     /// <summary>What a raw connection from the pool finds after the storm.</summary>
-    private sealed record PoolLeftover(string CurrentUser, string Claims, string ClaimSub, int BackendPid, string? SessionsAccess);
+    private sealed record PoolLeftover(string CurrentUser, string Claims, string ClaimSub, int BackendPid, long PreparedStatements, string? SessionsAccess);
 
     /// <summary>Outcomes counted across the workers of one storm.</summary>
     private sealed class StormTally(int seed)

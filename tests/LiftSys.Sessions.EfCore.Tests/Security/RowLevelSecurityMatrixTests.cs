@@ -9,14 +9,18 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 /// Every table × every operation × every kind of caller, connected as the application's NOINHERIT login (row-level
 /// security proves nothing for a superuser, a BYPASSRLS role or the tables' owner). Each case sets up its own rows as
 /// the service role, acts, asserts the outcome, and checks through the service role that nothing it must not touch
-/// changed.
+/// changed. The same matrix runs again with Npgsql's automatic preparation on, with the same expectations: one physical
+/// connection then serves the service role, the owner and the other user in turn with the same prepared statements.
 /// </summary>
-public sealed class RowLevelSecurityMatrixTests
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class RowLevelSecurityMatrixTests(bool maxAutoPrepare)
 {
     private static readonly string[] Tables = ["sessions", "session_revisions", "session_drafts", "hole_resolutions"];
     private static readonly string[] Operations = ["select", "insert", "update", "delete"];
 
     private TestDatabase database = null!;
+    private string appConnectionString = null!;
 
     private static IEnumerable<TestCaseData> Matrix() =>
         from table in Tables
@@ -25,7 +29,18 @@ public sealed class RowLevelSecurityMatrixTests
         select new TestCaseData(table, operation, actor, Expected(table, operation, actor)).SetArgDisplayNames(table, operation, actor.ToString());
 
     [OneTimeSetUp]
-    public async Task CreateDatabase() => database = await TestDatabase.CreateAsync();
+    public async Task CreateDatabase()
+    {
+        database = await TestDatabase.CreateAsync();
+
+        // Min usages 1: every statement is prepared on its first use, so the matrix's few statements are prepared while
+        // the first actors use them and then executed, by name, for every other actor on the same physical connection.
+        appConnectionString = new NpgsqlConnectionStringBuilder(database.Server.AppConnectionString(database.Name))
+        {
+            MaxAutoPrepare = maxAutoPrepare ? 50 : 0,
+            AutoPrepareMinUsages = 1,
+        }.ConnectionString;
+    }
 
     [OneTimeTearDown]
     public async Task DropDatabase() => await database.DisposeAsync();
@@ -35,7 +50,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, actor, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, actor, owner, other);
 
         var outcome = await TryAsync(() => ActAsync(connection, table, operation, rows, owner));
 
@@ -47,10 +62,36 @@ public sealed class RowLevelSecurityMatrixTests
     }
 
     [Test]
+    public async Task Child_table_policies_have_the_correlated_exists_form_of_migration_005()
+    {
+        // The set-based form, session_id IN (SELECT ... FROM sessions ...), was measured and rejected: it reads all of a
+        // user's sessions in every statement, which makes keyed reads several times slower (docs/ARCHITECTURE.md).
+        await using var connection = await database.OpenOwnerConnectionAsync();
+
+        var forms = await connection.ScalarAsync<string[]>("""
+            SELECT array_agg(DISTINCT CASE WHEN coalesce(qual, with_check) LIKE '(EXISTS%' THEN 'correlated EXISTS' ELSE 'other' END)
+            FROM pg_policies WHERE schemaname = 'public' AND tablename IN ('session_revisions', 'session_drafts', 'hole_resolutions')
+            """);
+
+        Assert.That(forms, Is.EqualTo(new[] { "correlated EXISTS" }));
+    }
+
+    [Test]
+    public async Task Statements_are_prepared_on_the_server_exactly_when_auto_prepare_is_on()
+    {
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, Guid.NewGuid(), Guid.NewGuid());
+        await connection.ScalarAsync<long>("SELECT count(*) FROM session_drafts");
+
+        var prepared = await connection.ScalarAsync<long>("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%session_drafts%'");
+
+        Assert.That(prepared, maxAutoPrepare ? Is.Positive : Is.Zero);
+    }
+
+    [Test]
     public async Task Insert_session_for_another_user_is_rejected_by_policy()
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             "INSERT INTO sessions (user_id, original_input) VALUES ($1, 'spoofed')", other));
@@ -64,7 +105,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync("UPDATE sessions SET user_id = $1 WHERE id = $2", other, rows.SessionId));
 
@@ -79,7 +120,7 @@ public sealed class RowLevelSecurityMatrixTests
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var mine = await SeedAsync(owner);
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             $"UPDATE {table} SET session_id = $1 WHERE id = $2", theirs.SessionId, mine.Ids[table]));
@@ -95,7 +136,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var outcome = await TryAsync(() => InsertChildAsync(connection, table, theirs.SessionId, number: 2));
 
@@ -109,7 +150,7 @@ public sealed class RowLevelSecurityMatrixTests
         var (owner, other) = (Guid.NewGuid(), Guid.NewGuid());
         var mine = await SeedAsync(owner);
         var theirs = await SeedAsync(other);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, other);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, other);
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => InsertChildAsync(
             connection, table, mine.SessionId, number: 2, irRevisionId: theirs.Ids["session_revisions"]));
@@ -123,7 +164,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var (mine, alsoMine) = (await SeedAsync(owner), await SeedAsync(owner));
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(
             "UPDATE session_revisions SET session_id = $1 WHERE id = $2", alsoMine.SessionId, mine.Ids["session_revisions"]));
@@ -138,7 +179,7 @@ public sealed class RowLevelSecurityMatrixTests
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
         var revisionId = rows.Ids["session_revisions"];
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var delete = await TryAsync(() => connection.ExecuteAsync("DELETE FROM session_revisions WHERE id = $1", revisionId));
         var reinsert = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
@@ -159,7 +200,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
         Assert.That(await connection.ScalarAsync<bool>("SELECT has_table_privilege('session_revisions', 'DELETE')"), Is.False);
 
         var deleted = await connection.ExecuteAsync("DELETE FROM sessions WHERE id = $1", rows.SessionId);
@@ -186,7 +227,7 @@ public sealed class RowLevelSecurityMatrixTests
 
         // With the error detail PostgreSQL sends (Npgsql redacts it by default), so that all of it is compared.
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
-            database.Server.AppConnectionString(database.Name)) { IncludeErrorDetail = true }.ConnectionString);
+            appConnectionString) { IncludeErrorDetail = true }.ConnectionString);
         await connection.OpenAsync();
         await ActorConnections.BecomeAsync(connection, "authenticated", ActorConnections.ClaimsJson("authenticated", owner));
 
@@ -209,7 +250,7 @@ public sealed class RowLevelSecurityMatrixTests
     {
         var owner = Guid.NewGuid();
         var rows = await SeedAsync(owner);
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.Owner, owner, Guid.NewGuid());
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.Owner, owner, Guid.NewGuid());
 
         var outcome = await TryAsync(() => connection.ExecuteAsync(sql, rows.SessionId));
 
@@ -220,7 +261,7 @@ public sealed class RowLevelSecurityMatrixTests
     public async Task Authenticated_role_without_claims_sees_nothing_and_writes_nothing()
     {
         var rows = await SeedAsync(Guid.NewGuid());
-        await using var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        await using var connection = new NpgsqlConnection(appConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync("SELECT set_config('role', 'authenticated', false)");
 
@@ -240,7 +281,7 @@ public sealed class RowLevelSecurityMatrixTests
     public async Task Claims_with_a_sub_that_is_not_a_uuid_fail_instead_of_matching_anything()
     {
         await SeedAsync(Guid.NewGuid());
-        await using var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        await using var connection = new NpgsqlConnection(appConnectionString);
         await connection.OpenAsync();
         await ActorConnections.BecomeAsync(connection, "authenticated", """{"sub":"' OR 1=1 --","role":"authenticated"}""");
 
@@ -329,7 +370,7 @@ public sealed class RowLevelSecurityMatrixTests
 
     private async Task<SeededRows> SeedAsync(Guid owner)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, owner, owner);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, owner, owner);
         var sessionId = await SqlRows.InsertSessionAsync(connection, owner);
         var revisionId = await SqlRows.InsertRevisionAsync(connection, sessionId, 1);
         var ids = new Dictionary<string, Guid>
@@ -352,13 +393,13 @@ public sealed class RowLevelSecurityMatrixTests
     /// <summary>The whole row as text, read as the service role; null when the row is gone.</summary>
     private async Task<string?> FingerprintAsync(string table, SeededRows rows)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, Guid.Empty, Guid.Empty);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, Guid.Empty, Guid.Empty);
         return await connection.ScalarAsync<string>($"SELECT t::text FROM {table} t WHERE id = $1", rows.Ids[table]);
     }
 
     private async Task<long> CountAsServiceAsync(string sql, params object[] parameters)
     {
-        await using var connection = await ActorConnections.OpenAsync(database, Actor.ServiceRole, Guid.Empty, Guid.Empty);
+        await using var connection = await ActorConnections.OpenAsync(appConnectionString, Actor.ServiceRole, Guid.Empty, Guid.Empty);
         return await connection.ScalarAsync<long>(sql, parameters);
     }
 
