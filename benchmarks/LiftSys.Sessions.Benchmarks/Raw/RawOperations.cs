@@ -58,12 +58,22 @@ internal sealed class RawOperations : IAsyncDisposable
 
     private static readonly string ActiveText = SessionEnumText.ToText(SessionStatus.Active);
 
+    // The session state machine's transitions into paused and active (Session.AllowedFrom, internal to the domain).
+    private static readonly string[] PausedFrom = [ActiveText];
+
+    private static readonly string[] ActiveFrom = [SessionEnumText.ToText(SessionStatus.Paused)];
+
     private readonly NpgsqlDataSource dataSource;
+
+    private int commits;
 
     public RawOperations(string appConnectionString)
     {
         dataSource = ClaimsStatement.CheckLoginOnEveryPhysicalConnection(new NpgsqlDataSourceBuilder(appConnectionString)).Build();
     }
+
+    /// <summary>Gets how many explicit transactions this baseline committed (Npgsql does not trace COMMIT).</summary>
+    public int Commits => Volatile.Read(ref commits);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -157,7 +167,7 @@ internal sealed class RawOperations : IAsyncDisposable
             createdAt = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
-        await transaction.CommitAsync();
+        await CommitAsync(transaction);
         return new RawRevision(
             revision.Id, sessionId, revision.RevisionNumber, revision.Source, revision.IrContent, revision.ValidationResult,
             revision.ChangedFields?.ToArray(), revision.ChangeSummary, revision.Metadata, createdAt);
@@ -209,7 +219,7 @@ internal sealed class RawOperations : IAsyncDisposable
             await batch.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        await CommitAsync(transaction);
         return draft.Id;
     }
 
@@ -253,7 +263,7 @@ internal sealed class RawOperations : IAsyncDisposable
             await batch.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        await CommitAsync(transaction);
         return resolution.Id;
     }
 
@@ -276,6 +286,35 @@ internal sealed class RawOperations : IAsyncDisposable
         return await reader.ReadAsync()
             ? RawColumns.ReadSession(reader)
             : throw new ConcurrencyConflictException(session.Id, session.UpdatedAt, null);
+    }
+
+    /// <summary>
+    /// The store's pause and resume: one statement that checks the transition itself (the session must be in a status
+    /// the target may be reached from) and returns the row; nothing changed means not found or not allowed.
+    /// </summary>
+    public async Task<RawSession> ChangeStatusAsync(SessionActor actor, Guid sessionId, SessionStatus target)
+    {
+        var allowedFrom = target switch
+        {
+            SessionStatus.Paused => PausedFrom,
+            SessionStatus.Active => ActiveFrom,
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "The benchmark pauses and resumes only."),
+        };
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(ClaimsStatement.Create(actor));
+        batch.BatchCommands.Add(Command(
+            $"""
+            UPDATE sessions SET status = $2
+            WHERE id = $1 AND status = ANY($3)
+            RETURNING {RawColumns.Session}
+            """,
+            Of(sessionId), Of(SessionEnumText.ToText(target)), Of(allowedFrom)));
+        await using var reader = await batch.ExecuteReaderAsync();
+        await ClaimsStatement.CheckAsync(reader);
+        return await reader.ReadAsync()
+            ? RawColumns.ReadSession(reader)
+            : throw new SessionValidationException("status", ValidationRule.StatusTransition, $"Session {sessionId} cannot become {target}.");
     }
 
     public Task<RawSessionSummary?> SessionSummaryAsync(SessionActor actor, Guid sessionId) =>
@@ -315,6 +354,12 @@ internal sealed class RawOperations : IAsyncDisposable
 
     public Task<List<RawActivity>> ActivityTimelineForOwnerAsync(SessionActor actor, Guid sessionId, Guid userId) =>
         TimelineAsync(actor, $"{TimelineSql} WHERE session_id = $1 AND user_id = $2 {TimelineOrder}", Of(sessionId), Of(userId));
+
+    private async Task CommitAsync(NpgsqlTransaction transaction)
+    {
+        await transaction.CommitAsync();
+        Interlocked.Increment(ref commits);
+    }
 
     private static async Task EnsureTakesHistoryAsync(NpgsqlDataReader reader, Guid sessionId)
     {

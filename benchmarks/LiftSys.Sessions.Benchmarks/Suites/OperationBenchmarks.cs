@@ -15,6 +15,8 @@ public class OperationBenchmarks
     private readonly BenchmarkOperation create = OperationCatalog.Named(OperationCatalog.Create);
     private readonly BenchmarkOperation get = OperationCatalog.Named(OperationCatalog.Get);
     private readonly BenchmarkOperation list = OperationCatalog.Named(OperationCatalog.List);
+    private readonly BenchmarkOperation update = OperationCatalog.Named(OperationCatalog.Update);
+    private readonly BenchmarkOperation status = OperationCatalog.Named(OperationCatalog.Status);
     private readonly BenchmarkOperation append = OperationCatalog.Named(OperationCatalog.Append);
     private readonly BenchmarkOperation draft = OperationCatalog.Named(OperationCatalog.Draft);
     private readonly BenchmarkOperation resolve = OperationCatalog.Named(OperationCatalog.Resolve);
@@ -48,6 +50,18 @@ public class OperationBenchmarks
 
     [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.List)]
     public Task ListActiveRaw() => list.Raw(context);
+
+    [Benchmark, BenchmarkCategory(OperationCatalog.Update)]
+    public Task UpdateSessionLibrary() => update.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Update)]
+    public Task UpdateSessionRaw() => update.Raw(context);
+
+    [Benchmark, BenchmarkCategory(OperationCatalog.Status)]
+    public Task StatusChangeLibrary() => status.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Status)]
+    public Task StatusChangeRaw() => status.Raw(context);
 
     [Benchmark, BenchmarkCategory(OperationCatalog.Append)]
     public Task AppendRevisionLibrary() => append.Library(context);
