@@ -14,6 +14,7 @@ internal static class OperationCatalog
     public const string Update = "Update session (optimistic, metadata)";
     public const string Status = "Status change (pause/resume)";
     public const string Append = "Append revision";
+    public const string Rollback = "Rollback to revision 1";
     public const string Draft = "Add draft";
     public const string Resolve = "Resolve hole";
     public const string Summary = "View session_summary (one session)";
@@ -77,6 +78,10 @@ internal static class OperationCatalog
             Append, Within1s, Keyed: true,
             c => { var n = OperationContext.Next(); return c.Library.AppendRevisionAsync(OperationContext.HotUser, c.Target(n), RevisionSource.Refinement, OperationContext.Inputs.Ir(n)); },
             c => { var n = OperationContext.Next(); return c.Raw.AppendRevisionAsync(OperationContext.HotUser, c.Target(n), RevisionSource.Refinement, OperationContext.Inputs.Ir(n)); }),
+        new(
+            Rollback, Within1s, Keyed: true,
+            c => c.Library.RollbackToRevisionAsync(OperationContext.HotUser, c.Target(OperationContext.Next()), 1),
+            c => c.Raw.RollbackToRevisionAsync(OperationContext.HotUser, c.Target(OperationContext.Next()), 1)),
         new(
             Draft, Within1s, Keyed: true,
             c => { var n = OperationContext.Next(); return c.Library.AddDraftAsync(OperationContext.HotUser, c.Target(n), DraftSource.LlmRegeneration, OperationContext.Inputs.Code(n), DraftDetails(c, n)); },

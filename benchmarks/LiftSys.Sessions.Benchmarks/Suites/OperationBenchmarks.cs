@@ -18,6 +18,7 @@ public class OperationBenchmarks
     private readonly BenchmarkOperation update = OperationCatalog.Named(OperationCatalog.Update);
     private readonly BenchmarkOperation status = OperationCatalog.Named(OperationCatalog.Status);
     private readonly BenchmarkOperation append = OperationCatalog.Named(OperationCatalog.Append);
+    private readonly BenchmarkOperation rollback = OperationCatalog.Named(OperationCatalog.Rollback);
     private readonly BenchmarkOperation draft = OperationCatalog.Named(OperationCatalog.Draft);
     private readonly BenchmarkOperation resolve = OperationCatalog.Named(OperationCatalog.Resolve);
     private readonly BenchmarkOperation summary = OperationCatalog.Named(OperationCatalog.Summary);
@@ -68,6 +69,12 @@ public class OperationBenchmarks
 
     [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Append)]
     public Task AppendRevisionRaw() => append.Raw(context);
+
+    [Benchmark, BenchmarkCategory(OperationCatalog.Rollback)]
+    public Task RollbackToRevisionLibrary() => rollback.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Rollback)]
+    public Task RollbackToRevisionRaw() => rollback.Raw(context);
 
     [Benchmark, BenchmarkCategory(OperationCatalog.Draft)]
     public Task AddDraftLibrary() => draft.Library(context);
