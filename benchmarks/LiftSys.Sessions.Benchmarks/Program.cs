@@ -57,7 +57,7 @@ try
             {
                 foreach (var count in counts)
                 {
-                    await log.WriteLineAsync($"== {count.Operation}: library {count.Library.Count}, raw {count.Raw.Count}");
+                    await log.WriteLineAsync($"== {count.Operation}: library {count.Library.Count} + {count.LibraryCommits} COMMIT, raw {count.Raw.Count} + {count.RawCommits} COMMIT");
                     foreach (var command in count.Library)
                     {
                         await log.WriteLineAsync($"-- library:\n{command}");
@@ -93,7 +93,7 @@ try
             await log.WriteLineAsync($"Interleaved library/raw calls ({rounds} rounds per operation) ...");
             report.AddInterleaved(await InterleavedRuns.RunAsync(dataset, rounds));
             var config = BenchmarkConfigFactory.Create(options, Path.Combine(output, $"bdn-{scale.Name}"), large);
-            var summaries = BenchmarkRunner.Run([typeof(OperationBenchmarks), typeof(ProposedFixBenchmarks), typeof(AutoPrepareBenchmarks), typeof(RlsOverheadBenchmarks), typeof(RlsPreparedBenchmarks)], config);
+            var summaries = BenchmarkRunner.Run([typeof(OperationBenchmarks), typeof(AutoPrepareBenchmarks), typeof(RlsOverheadBenchmarks), typeof(RlsPreparedBenchmarks)], config);
             foreach (var summary in summaries)
             {
                 report.AddLatencies(LatencyResult.From(scale.Name, summary));

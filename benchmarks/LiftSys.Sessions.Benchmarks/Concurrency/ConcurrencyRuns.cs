@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using LiftSys.Sessions.Benchmarks.Dataset;
-using LiftSys.Sessions.Benchmarks.Library;
 using LiftSys.Sessions.Benchmarks.Operations;
 using LiftSys.Sessions.Benchmarks.Raw;
 using Npgsql;
@@ -44,16 +43,6 @@ internal static class ConcurrencyRuns
             results.Add(await RoundsAsync(Appends, "library", AppendsPerRound, rounds, log, round => Task.FromResult<Func<Task>>(
                 () => Task.WhenAll(Enumerable.Range(0, AppendsPerRound).Select(i => Task.Run(() =>
                     context.Library.AppendRevisionAsync(actor, data.AppendTarget, RevisionSource.Refinement, OperationContext.Inputs.Ir(round + i))))))));
-        }
-
-        await VerifyNumberingAsync(data, log);
-
-        await using (var host = new LibraryHost(data.AppConnectionString))
-        {
-            var proposed = new ProposedLibraryOperations(host);
-            results.Add(await RoundsAsync(Appends, "library, proposed fix", AppendsPerRound, rounds, log, round => Task.FromResult<Func<Task>>(
-                () => Task.WhenAll(Enumerable.Range(0, AppendsPerRound).Select(i => Task.Run(() =>
-                    proposed.AppendRevisionAsync(actor, data.AppendTarget, RevisionSource.Refinement, OperationContext.Inputs.Ir(round + i))))))));
         }
 
         await VerifyNumberingAsync(data, log);

@@ -1,3 +1,4 @@
+using LiftSys.Sessions.Benchmarks.Operations;
 using LiftSys.Sessions.TestSupport;
 
 namespace LiftSys.Sessions.Benchmarks.Dataset;
@@ -14,6 +15,9 @@ internal sealed class BenchmarkDataset : IAsyncDisposable
     /// <summary>The hot user's sessions the concurrency runs use (indices after the targets), one per concurrent update.</summary>
     public const int ConcurrencySessions = 100;
 
+    /// <summary>The hot user's sessions each side updates, and as many again that each side pauses and resumes (after the append target).</summary>
+    public const int WrittenSessions = 32;
+
     private readonly TestDatabase database;
 
     private BenchmarkDataset(TestDatabase database, DatasetScale scale, DatasetCounts counts)
@@ -26,6 +30,9 @@ internal sealed class BenchmarkDataset : IAsyncDisposable
         TargetRevisions = Enumerable.Range(1, TargetCount).Select(i => DatasetIds.Revision(i, DatasetIds.RevisionsOf(i))).ToArray();
         ConcurrencyTargets = Enumerable.Range(TargetCount + 1, ConcurrencySessions).Select(DatasetIds.Session).ToArray();
         AppendTarget = DatasetIds.Session(TargetCount + ConcurrencySessions + 1);
+        var written = TargetCount + ConcurrencySessions + 2;
+        Updated = new SessionCopies(Sessions(written, WrittenSessions), Sessions(written + WrittenSessions, WrittenSessions));
+        Toggled = new SessionCopies(Sessions(written + (2 * WrittenSessions), WrittenSessions), Sessions(written + (3 * WrittenSessions), WrittenSessions));
     }
 
     public DatasetScale Scale { get; }
@@ -47,6 +54,12 @@ internal sealed class BenchmarkDataset : IAsyncDisposable
 
     public Guid AppendTarget { get; }
 
+    /// <summary>Gets the sessions the update benchmark writes, a set per side.</summary>
+    public SessionCopies Updated { get; }
+
+    /// <summary>Gets the sessions the status-change benchmark pauses and resumes in turn, a set per side.</summary>
+    public SessionCopies Toggled { get; }
+
     public static async Task<BenchmarkDataset> CreateAsync(DatasetScale scale, TextWriter log)
     {
         var database = await TestDatabase.CreateAsync();
@@ -64,4 +77,6 @@ internal sealed class BenchmarkDataset : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
+
+    private static Guid[] Sessions(int first, int count) => Enumerable.Range(first, count).Select(DatasetIds.Session).ToArray();
 }

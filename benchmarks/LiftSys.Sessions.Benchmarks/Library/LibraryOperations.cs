@@ -57,6 +57,24 @@ internal sealed class LibraryOperations(LibraryHost host)
         return host.Store.UpdateAsync(session);
     }
 
+    public Task<SessionRevision> RollbackToRevisionAsync(SessionActor actor, Guid sessionId, int revisionNumber)
+    {
+        host.Actors.Current = actor;
+        return host.Store.RollbackToRevisionAsync(sessionId, revisionNumber);
+    }
+
+    public Task<Session> PauseAsync(SessionActor actor, Guid sessionId)
+    {
+        host.Actors.Current = actor;
+        return host.Store.PauseAsync(sessionId);
+    }
+
+    public Task<Session> ResumeAsync(SessionActor actor, Guid sessionId)
+    {
+        host.Actors.Current = actor;
+        return host.Store.ResumeAsync(sessionId);
+    }
+
     public async Task<SessionSummary?> SessionSummaryAsync(SessionActor actor, Guid sessionId)
     {
         host.Actors.Current = actor;

@@ -11,7 +11,10 @@ internal static class OperationCatalog
     public const string Create = "Create session";
     public const string Get = "Get with latest revision and draft";
     public const string List = "List active (1000-session user, page of 50)";
+    public const string Update = "Update session (optimistic, metadata)";
+    public const string Status = "Status change (pause/resume)";
     public const string Append = "Append revision";
+    public const string Rollback = "Rollback to revision 1";
     public const string Draft = "Add draft";
     public const string Resolve = "Resolve hole";
     public const string Summary = "View session_summary (one session)";
@@ -36,9 +39,49 @@ internal static class OperationCatalog
             c => c.Library.ListActiveAsync(OperationContext.HotUser),
             c => c.Raw.ListActiveAsync(OperationContext.HotUser, DatasetIds.HotUser)),
         new(
+            Update, Within1s, Keyed: true,
+            async c =>
+            {
+                var n = OperationContext.Next();
+                await c.Data.Updated.EnsureLoadedAsync(c);
+                var session = c.Data.Updated.Library(n);
+                session.ReplaceMetadata(OperationContext.Inputs.UpdatedMetadata(n));
+                c.Data.Updated.Library(n, await c.Library.UpdateAsync(OperationContext.HotUser, session));
+            },
+            async c =>
+            {
+                var n = OperationContext.Next();
+                await c.Data.Updated.EnsureLoadedAsync(c);
+                var session = c.Data.Updated.Raw(n) with { Metadata = OperationContext.Inputs.UpdatedMetadata(n) };
+                c.Data.Updated.Raw(n, await c.Raw.UpdateAsync(OperationContext.HotUser, session));
+            }),
+        new(
+            Status, Within1s, Keyed: true,
+            async c =>
+            {
+                var n = OperationContext.Next();
+                await c.Data.Toggled.EnsureLoadedAsync(c);
+                var id = c.Data.Toggled.Library(n).Id;
+                c.Data.Toggled.Library(n, c.Data.Toggled.Library(n).Status == SessionStatus.Active
+                    ? await c.Library.PauseAsync(OperationContext.HotUser, id)
+                    : await c.Library.ResumeAsync(OperationContext.HotUser, id));
+            },
+            async c =>
+            {
+                var n = OperationContext.Next();
+                await c.Data.Toggled.EnsureLoadedAsync(c);
+                var session = c.Data.Toggled.Raw(n);
+                var target = session.Status == SessionStatus.Active ? SessionStatus.Paused : SessionStatus.Active;
+                c.Data.Toggled.Raw(n, await c.Raw.ChangeStatusAsync(OperationContext.HotUser, session.Id, target));
+            }),
+        new(
             Append, Within1s, Keyed: true,
             c => { var n = OperationContext.Next(); return c.Library.AppendRevisionAsync(OperationContext.HotUser, c.Target(n), RevisionSource.Refinement, OperationContext.Inputs.Ir(n)); },
             c => { var n = OperationContext.Next(); return c.Raw.AppendRevisionAsync(OperationContext.HotUser, c.Target(n), RevisionSource.Refinement, OperationContext.Inputs.Ir(n)); }),
+        new(
+            Rollback, Within1s, Keyed: true,
+            c => c.Library.RollbackToRevisionAsync(OperationContext.HotUser, c.Target(OperationContext.Next()), 1),
+            c => c.Raw.RollbackToRevisionAsync(OperationContext.HotUser, c.Target(OperationContext.Next()), 1)),
         new(
             Draft, Within1s, Keyed: true,
             c => { var n = OperationContext.Next(); return c.Library.AddDraftAsync(OperationContext.HotUser, c.Target(n), DraftSource.LlmRegeneration, OperationContext.Inputs.Code(n), DraftDetails(c, n)); },

@@ -17,6 +17,7 @@ internal sealed class OperationInputs
     private readonly string[] prompts;
     private readonly JsonElement[] irs;
     private readonly string[] codes;
+    private readonly JsonElement[] metadata;
 
     public OperationInputs()
     {
@@ -25,6 +26,7 @@ internal sealed class OperationInputs
         irs = Enumerable.Range(0, Size).Select(_ => IrDocumentFaker.Generate(faker)).ToArray();
         codes = Enumerable.Range(0, Size).Select(_ => SessionTextFaker.Code(faker)).ToArray();
         Metadata = JsonSerializer.SerializeToElement(new { client = "bench", tags = Tags });
+        metadata = Enumerable.Range(0, Size).Select(i => JsonSerializer.SerializeToElement(new { client = "bench", tags = Tags, edit = i })).ToArray();
         ResolvedValue = JsonSerializer.SerializeToElement(new { type_hint = "int", confirmed = true });
     }
 
@@ -37,4 +39,7 @@ internal sealed class OperationInputs
     public JsonElement Ir(int n) => irs[n % Size];
 
     public string Code(int n) => codes[n % Size];
+
+    /// <summary>Metadata for the n-th update, different from the previous call's so every update changes the row.</summary>
+    public JsonElement UpdatedMetadata(int n) => metadata[n % Size];
 }

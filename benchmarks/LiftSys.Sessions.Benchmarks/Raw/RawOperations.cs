@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using LiftSys.Sessions.Security;
 using Npgsql;
@@ -58,12 +59,22 @@ internal sealed class RawOperations : IAsyncDisposable
 
     private static readonly string ActiveText = SessionEnumText.ToText(SessionStatus.Active);
 
+    // The session state machine's transitions into paused and active (Session.AllowedFrom, internal to the domain).
+    private static readonly string[] PausedFrom = [ActiveText];
+
+    private static readonly string[] ActiveFrom = [SessionEnumText.ToText(SessionStatus.Paused)];
+
     private readonly NpgsqlDataSource dataSource;
+
+    private int commits;
 
     public RawOperations(string appConnectionString)
     {
         dataSource = ClaimsStatement.CheckLoginOnEveryPhysicalConnection(new NpgsqlDataSourceBuilder(appConnectionString)).Build();
     }
+
+    /// <summary>Gets how many explicit transactions this baseline committed (Npgsql does not trace COMMIT).</summary>
+    public int Commits => Volatile.Read(ref commits);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -140,27 +151,59 @@ internal sealed class RawOperations : IAsyncDisposable
         }
 
         var revision = SessionRevision.Create(sessionId, number + 1, source, irContent, changedFields: IrDiff.ChangedFields(previousIr, irContent));
-        DateTimeOffset createdAt;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        return await InsertRevisionAsync(connection, transaction, revision);
+    }
+
+    /// <summary>
+    /// The store's rollback: a new revision (source repair) carrying the IR of revision <paramref name="revisionNumber"/>,
+    /// with the summary and metadata the store records; numbered, like an append, under the session row's lock.
+    /// </summary>
+    public async Task<RawRevision> RollbackToRevisionAsync(SessionActor actor, Guid sessionId, int revisionNumber)
+    {
+        if (revisionNumber < 1)
         {
-            batch.BatchCommands.Add(Command(
-                """
-                INSERT INTO session_revisions (id, session_id, revision_number, source, ir_content, validation_result, changed_fields, change_summary, metadata)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                RETURNING created_at
-                """,
-                Of(revision.Id), Of(sessionId), Of(revision.RevisionNumber), Of(SessionEnumText.ToText(revision.Source)), Json(revision.IrContent),
-                Json(revision.ValidationResult), Of(revision.ChangedFields?.ToArray() ?? []), Text(revision.ChangeSummary), Json(revision.Metadata)));
-            batch.BatchCommands.Add(Command("UPDATE sessions SET current_ir = $2 WHERE id = $1", Of(sessionId), Json(revision.IrContent)));
-            await using var reader = await batch.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            createdAt = reader.GetFieldValue<DateTimeOffset>(0);
+            throw new SessionValidationException("revision_number", ValidationRule.Positive, $"revision_number must be greater than zero; it was {revisionNumber}.");
         }
 
-        await transaction.CommitAsync();
-        return new RawRevision(
-            revision.Id, sessionId, revision.RevisionNumber, revision.Source, revision.IrContent, revision.ValidationResult,
-            revision.ChangedFields?.ToArray(), revision.ChangeSummary, revision.Metadata, createdAt);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        int number;
+        JsonElement? latestIr;
+        Guid targetId;
+        JsonElement targetIr;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(ClaimsStatement.Create(actor));
+            batch.BatchCommands.Add(Command(LockSql, Of(sessionId)));
+            batch.BatchCommands.Add(Command(
+                """
+                SELECT l.revision_number, l.ir_content, t.id, t.ir_content
+                FROM (SELECT 1) one
+                LEFT JOIN LATERAL (SELECT revision_number, ir_content FROM session_revisions
+                                   WHERE session_id = $1 ORDER BY revision_number DESC LIMIT 1) l ON true
+                LEFT JOIN session_revisions t ON t.session_id = $1 AND t.revision_number = $2
+                """,
+                Of(sessionId), Of(revisionNumber)));
+            await using var reader = await batch.ExecuteReaderAsync();
+            await ClaimsStatement.CheckAsync(reader);
+            await EnsureTakesHistoryAsync(reader, sessionId);
+            await reader.NextResultAsync();
+            await reader.ReadAsync();
+            if (reader.IsDBNull(2))
+            {
+                throw new SessionRevisionNotFoundException(sessionId, revisionNumber);
+            }
+
+            number = reader.IsDBNull(0) ? 0 : reader.GetInt32(0);
+            latestIr = RawColumns.Json(reader, 1);
+            targetId = reader.GetGuid(2);
+            targetIr = reader.GetFieldValue<JsonElement>(3);
+        }
+
+        var revision = SessionRevision.Create(
+            sessionId, number + 1, RevisionSource.Repair, targetIr, validationResult: null, IrDiff.ChangedFields(latestIr, targetIr),
+            RollbackSummary(revisionNumber), RollbackMetadata(revisionNumber, targetId));
+        return await InsertRevisionAsync(connection, transaction, revision);
     }
 
     public async Task<Guid> AddDraftAsync(SessionActor actor, Guid sessionId, DraftSource source, string code, SessionDraftDetails details)
@@ -209,7 +252,7 @@ internal sealed class RawOperations : IAsyncDisposable
             await batch.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        await CommitAsync(transaction);
         return draft.Id;
     }
 
@@ -253,7 +296,7 @@ internal sealed class RawOperations : IAsyncDisposable
             await batch.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        await CommitAsync(transaction);
         return resolution.Id;
     }
 
@@ -276,6 +319,35 @@ internal sealed class RawOperations : IAsyncDisposable
         return await reader.ReadAsync()
             ? RawColumns.ReadSession(reader)
             : throw new ConcurrencyConflictException(session.Id, session.UpdatedAt, null);
+    }
+
+    /// <summary>
+    /// The store's pause and resume: one statement that checks the transition itself (the session must be in a status
+    /// the target may be reached from) and returns the row; nothing changed means not found or not allowed.
+    /// </summary>
+    public async Task<RawSession> ChangeStatusAsync(SessionActor actor, Guid sessionId, SessionStatus target)
+    {
+        var allowedFrom = target switch
+        {
+            SessionStatus.Paused => PausedFrom,
+            SessionStatus.Active => ActiveFrom,
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "The benchmark pauses and resumes only."),
+        };
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(ClaimsStatement.Create(actor));
+        batch.BatchCommands.Add(Command(
+            $"""
+            UPDATE sessions SET status = $2
+            WHERE id = $1 AND status = ANY($3)
+            RETURNING {RawColumns.Session}
+            """,
+            Of(sessionId), Of(SessionEnumText.ToText(target)), Of(allowedFrom)));
+        await using var reader = await batch.ExecuteReaderAsync();
+        await ClaimsStatement.CheckAsync(reader);
+        return await reader.ReadAsync()
+            ? RawColumns.ReadSession(reader)
+            : throw new SessionValidationException("status", ValidationRule.StatusTransition, $"Session {sessionId} cannot become {target}.");
     }
 
     public Task<RawSessionSummary?> SessionSummaryAsync(SessionActor actor, Guid sessionId) =>
@@ -315,6 +387,56 @@ internal sealed class RawOperations : IAsyncDisposable
 
     public Task<List<RawActivity>> ActivityTimelineForOwnerAsync(SessionActor actor, Guid sessionId, Guid userId) =>
         TimelineAsync(actor, $"{TimelineSql} WHERE session_id = $1 AND user_id = $2 {TimelineOrder}", Of(sessionId), Of(userId));
+
+    private async Task<RawRevision> InsertRevisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SessionRevision revision)
+    {
+        var sessionId = revision.SessionId;
+        DateTimeOffset createdAt;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(Command(
+                """
+                INSERT INTO session_revisions (id, session_id, revision_number, source, ir_content, validation_result, changed_fields, change_summary, metadata)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                RETURNING created_at
+                """,
+                Of(revision.Id), Of(sessionId), Of(revision.RevisionNumber), Of(SessionEnumText.ToText(revision.Source)), Json(revision.IrContent),
+                Json(revision.ValidationResult), Of(revision.ChangedFields?.ToArray() ?? []), Text(revision.ChangeSummary), Json(revision.Metadata)));
+            batch.BatchCommands.Add(Command("UPDATE sessions SET current_ir = $2 WHERE id = $1", Of(sessionId), Json(revision.IrContent)));
+            await using var reader = await batch.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            createdAt = reader.GetFieldValue<DateTimeOffset>(0);
+        }
+
+        await CommitAsync(transaction);
+        return new RawRevision(
+            revision.Id, sessionId, revision.RevisionNumber, revision.Source, revision.IrContent, revision.ValidationResult,
+            revision.ChangedFields?.ToArray(), revision.ChangeSummary, revision.Metadata, createdAt);
+    }
+
+    // What the store records for a rollback (RevisionRollback, internal to the domain), written the same way.
+    private static string RollbackSummary(int revisionNumber) => string.Create(CultureInfo.InvariantCulture, $"Rolled back to revision {revisionNumber}.");
+
+    private static JsonElement RollbackMetadata(int revisionNumber, Guid revisionId)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("rolled_back_to_revision", revisionNumber);
+            writer.WriteString("rolled_back_to_revision_id", revisionId);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.ToArray());
+        return document.RootElement.Clone();
+    }
+
+    private async Task CommitAsync(NpgsqlTransaction transaction)
+    {
+        await transaction.CommitAsync();
+        Interlocked.Increment(ref commits);
+    }
 
     private static async Task EnsureTakesHistoryAsync(NpgsqlDataReader reader, Guid sessionId)
     {

@@ -1,15 +1,14 @@
 using LiftSys.Sessions.Benchmarks.Dataset;
-using LiftSys.Sessions.Benchmarks.Library;
 using LiftSys.Sessions.Benchmarks.Operations;
-using LiftSys.Sessions.Benchmarks.Suites;
 using LiftSys.Sessions.TestSupport;
 
 namespace LiftSys.Sessions.Benchmarks.RoundTrips;
 
 /// <summary>
 /// Counts the commands each operation sends with the tests' <see cref="RoundTripCounter"/> (Npgsql's ActivitySource: one
-/// activity per command or batch, i.e. per round trip). Each side runs once unmeasured first, so pools and EF's query
-/// cache are warm and only the steady-state commands are counted.
+/// activity per command or batch, i.e. per round trip) and the COMMITs, which Npgsql does not trace: the library's from
+/// EF's diagnostics (<see cref="CommitCounter"/>), the raw baseline's from its own count of explicit transactions. Each
+/// side runs once unmeasured first, so pools and EF's query cache are warm and only the steady-state commands are counted.
 /// </summary>
 internal static class RoundTripCounting
 {
@@ -17,33 +16,26 @@ internal static class RoundTripCounting
     {
         await using var context = new OperationContext(data);
         using var counter = new RoundTripCounter(data.DatabaseName);
+        using var commits = new CommitCounter(data.DatabaseName);
         var counts = new List<RoundTripCount>();
         foreach (var operation in OperationCatalog.All)
         {
-            var library = await CountAsync(counter, () => operation.Library(context));
-            var raw = await CountAsync(counter, () => operation.Raw(context));
-            counts.Add(new RoundTripCount(operation.Name, library, raw));
+            var (library, libraryCommits) = await CountAsync(counter, () => commits.Count, commits.Reset, () => operation.Library(context));
+            var rawBefore = 0;
+            var (raw, rawCommits) = await CountAsync(counter, () => context.Raw.Commits - rawBefore, () => rawBefore = context.Raw.Commits, () => operation.Raw(context));
+            counts.Add(new RoundTripCount(operation.Name, library, libraryCommits, raw, rawCommits));
         }
-
-        await using var host = new LibraryHost(data.AppConnectionString);
-        var proposed = new ProposedLibraryOperations(host);
-        counts.Add(new RoundTripCount(
-            ProposedFixBenchmarks.Get,
-            await CountAsync(counter, () => proposed.GetWithLatestAsync(OperationContext.HotUser, data.Targets[0])),
-            await CountAsync(counter, () => context.Raw.GetWithLatestAsync(OperationContext.HotUser, data.Targets[0]))));
-        counts.Add(new RoundTripCount(
-            ProposedFixBenchmarks.Append,
-            await CountAsync(counter, () => proposed.AppendRevisionAsync(OperationContext.HotUser, data.Targets[0], RevisionSource.Refinement, OperationContext.Inputs.Ir(1))),
-            await CountAsync(counter, () => context.Raw.AppendRevisionAsync(OperationContext.HotUser, data.Targets[0], RevisionSource.Refinement, OperationContext.Inputs.Ir(2)))));
 
         return counts;
     }
 
-    private static async Task<IReadOnlyList<string>> CountAsync(RoundTripCounter counter, Func<Task> run)
+    private static async Task<(IReadOnlyList<string> Commands, int Commits)> CountAsync(
+        RoundTripCounter counter, Func<int> commits, Action resetCommits, Func<Task> run)
     {
         await run();
         counter.Reset();
+        resetCommits();
         await run();
-        return counter.Commands;
+        return (counter.Commands, commits());
     }
 }

@@ -15,7 +15,10 @@ public class OperationBenchmarks
     private readonly BenchmarkOperation create = OperationCatalog.Named(OperationCatalog.Create);
     private readonly BenchmarkOperation get = OperationCatalog.Named(OperationCatalog.Get);
     private readonly BenchmarkOperation list = OperationCatalog.Named(OperationCatalog.List);
+    private readonly BenchmarkOperation update = OperationCatalog.Named(OperationCatalog.Update);
+    private readonly BenchmarkOperation status = OperationCatalog.Named(OperationCatalog.Status);
     private readonly BenchmarkOperation append = OperationCatalog.Named(OperationCatalog.Append);
+    private readonly BenchmarkOperation rollback = OperationCatalog.Named(OperationCatalog.Rollback);
     private readonly BenchmarkOperation draft = OperationCatalog.Named(OperationCatalog.Draft);
     private readonly BenchmarkOperation resolve = OperationCatalog.Named(OperationCatalog.Resolve);
     private readonly BenchmarkOperation summary = OperationCatalog.Named(OperationCatalog.Summary);
@@ -49,11 +52,29 @@ public class OperationBenchmarks
     [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.List)]
     public Task ListActiveRaw() => list.Raw(context);
 
+    [Benchmark, BenchmarkCategory(OperationCatalog.Update)]
+    public Task UpdateSessionLibrary() => update.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Update)]
+    public Task UpdateSessionRaw() => update.Raw(context);
+
+    [Benchmark, BenchmarkCategory(OperationCatalog.Status)]
+    public Task StatusChangeLibrary() => status.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Status)]
+    public Task StatusChangeRaw() => status.Raw(context);
+
     [Benchmark, BenchmarkCategory(OperationCatalog.Append)]
     public Task AppendRevisionLibrary() => append.Library(context);
 
     [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Append)]
     public Task AppendRevisionRaw() => append.Raw(context);
+
+    [Benchmark, BenchmarkCategory(OperationCatalog.Rollback)]
+    public Task RollbackToRevisionLibrary() => rollback.Library(context);
+
+    [Benchmark(Baseline = true), BenchmarkCategory(OperationCatalog.Rollback)]
+    public Task RollbackToRevisionRaw() => rollback.Raw(context);
 
     [Benchmark, BenchmarkCategory(OperationCatalog.Draft)]
     public Task AddDraftLibrary() => draft.Library(context);
