@@ -59,7 +59,8 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
             {
                 case PostgresException postgres:
                     return postgres.Severity is "FATAL" or "PANIC";
-                case NpgsqlException or IOException or TimeoutException:
+                case NpgsqlException:
+                    // Npgsql wraps every I/O failure and timeout of a command in one.
                     return true;
             }
         }
