@@ -15,7 +15,7 @@ namespace LiftSys.Sessions.EfCore.DependencyInjection;
 /// </summary>
 /// <remarks>
 /// Pooled: the options (and so the interceptor) are built once per pool, which is why the actor accessor is a singleton
-/// that reads the current actor each time a connection opens, a transaction starts or a command runs.
+/// that reads the current actor before every command.
 /// </remarks>
 internal sealed class ActorRoutedDbContextFactory : IDbContextFactory<SessionsDbContext>
 {

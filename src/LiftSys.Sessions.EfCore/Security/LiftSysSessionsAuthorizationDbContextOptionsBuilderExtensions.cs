@@ -11,8 +11,12 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// Makes every connection (or transaction, see <see cref="ClaimsScope"/>) the context uses act as the actor that
     /// <paramref name="actors"/> reports, under row-level security, and refuses to run on a login role that would skip it.
     /// </summary>
+    /// <remarks>
+    /// The claims are sent through <c>liftsys_sessions_apply_claims</c> (migration 010) in front of the first command that
+    /// needs them, at no round trip of their own; on a database below that migration every command fails closed.
+    /// </remarks>
     /// <param name="builder">The options builder of a <see cref="SessionsDbContext"/>.</param>
-    /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
+    /// <param name="actors">Tells who is acting; read before every command (the claims ride with the first command that needs them, and again with the first command after the actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The generic overload mirrors EF Core's own DbContextOptionsBuilder<TContext> pattern; both share the one optional configure callback.")]
@@ -33,7 +37,7 @@ public static class LiftSysSessionsAuthorizationDbContextOptionsBuilderExtension
     /// </summary>
     /// <typeparam name="TContext">The context type, <see cref="SessionsDbContext"/> or a subclass.</typeparam>
     /// <param name="builder">The options builder.</param>
-    /// <param name="actors">Tells who is acting; read each time a connection opens, a transaction starts or a command runs (claims are set again before a command whose actor changed).</param>
+    /// <param name="actors">Tells who is acting; read before every command (the claims ride with the first command that needs them, and again with the first command after the actor changed).</param>
     /// <param name="configure">Adjusts the <see cref="SessionAuthorizationOptions"/>.</param>
     /// <returns>The same builder, so that further configuration can be chained.</returns>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The generic overload mirrors EF Core's own DbContextOptionsBuilder<TContext> pattern; both share the one optional configure callback.")]

@@ -16,13 +16,14 @@ namespace LiftSys.Sessions.EfCore.Store;
 /// context enables it (<c>EnableRetryOnFailure</c>).
 /// </para>
 /// <para>
-/// A write's COMMIT is the one ambiguous moment: when the connection fails while committing, the server may have
-/// committed. Every attempt of one call writes the same ids (<see cref="StoreWrite{T}"/>), and before anything is tried
-/// again the write is looked up by them (EF Core's <c>verifySucceeded</c> hook of the execution strategy): when it is
-/// stored, the stored result is returned instead of writing again. With retries off, or when they ran out, the same
-/// lookup runs once more; if it cannot reach the server either, the caller gets
-/// <see cref="SessionWriteOutcomeUnknownException"/> rather than a guess. A unique violation on a row's own primary key
-/// can only mean an earlier attempt of this call committed, so it too ends in the lookup.
+/// A write's commit is the one ambiguous moment: its explicit COMMIT, or, for a write that is one statement sent without
+/// an explicit transaction, the statement itself, whose implicit transaction commits before its answer is sent. When the
+/// connection fails there, the server may have committed. Every attempt of one call writes the same ids
+/// (<see cref="StoreWrite{T}"/>), and before anything is tried again the write is looked up by them (EF Core's
+/// <c>verifySucceeded</c> hook of the execution strategy): when it is stored, the stored result is returned instead of
+/// writing again. With retries off, or when they ran out, the same lookup runs once more; if it cannot reach the server
+/// either, the caller gets <see cref="SessionWriteOutcomeUnknownException"/> rather than a guess. A unique violation on
+/// a row's own primary key can only mean an earlier attempt of this call committed, so it too ends in the lookup.
 /// </para>
 /// </remarks>
 internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContext> contexts)
