@@ -65,14 +65,20 @@ public sealed class InterruptedAndAmbientTransactionTests(ClaimsScope scope)
         using var asAlice = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
         context.Database.OpenConnection();
         var backend = ((NpgsqlConnection)context.Database.GetDbConnection()).ProcessID;
+        using var stop = new CancellationTokenSource();
         using var canceller = Task.Run(async () =>
         {
+            // Again and again until the sleep ended: a cancel that reaches the backend before the query does is lost.
             await using var superuser = await database.OpenSuperuserConnectionAsync();
-            await Task.Delay(300);
-            await superuser.ExecuteAsync("SELECT pg_cancel_backend($1)", backend);
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(200);
+                await superuser.ExecuteAsync("SELECT pg_cancel_backend($1)", backend);
+            }
         });
 
         var ex = Assert.Catch(() => context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(30)").ToList());
+        stop.Cancel();
         canceller.GetAwaiter().GetResult();
         var afterCancel = context.Sessions.Select(s => s.UserId).Distinct().ToList();
 
@@ -91,19 +97,22 @@ public sealed class InterruptedAndAmbientTransactionTests(ClaimsScope scope)
         using var context = CreateContext(commands);
         using var asAlice = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
         context.Database.OpenConnection();
+        using var stop = new CancellationTokenSource();
         using var canceller = Task.Run(async () =>
         {
-            // Cancel the sleep once it is running on the server.
-            while (commands.Last is not { } sleeping || !sleeping.CommandText.Contains("pg_sleep", StringComparison.Ordinal))
+            // Again and again until the sleep ended: Cancel is a no-op on a command not yet executing.
+            while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(20);
+                await Task.Delay(200);
+                if (commands.Last is { } sleeping && sleeping.CommandText.Contains("pg_sleep", StringComparison.Ordinal))
+                {
+                    sleeping.Cancel();
+                }
             }
-
-            await Task.Delay(300);
-            commands.Last!.Cancel();
         });
 
         Assert.Catch<OperationCanceledException>(() => context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(30)").ToList());
+        stop.Cancel();
         canceller.GetAwaiter().GetResult();
         using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
         var afterCancel = context.Sessions.Select(s => s.UserId).Distinct().ToList();

@@ -179,6 +179,47 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
         Assert.That((asBobBefore, owners), Is.EqualTo((1, new List<Guid> { bob })));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Transaction_ended_after_claims_set_before_it_keeps_them_exactly_when_they_outlive_it(bool commit)
+    {
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var context = CreateContext();
+        context.Database.OpenConnection();
+        int before;
+        using (var first = context.Database.BeginTransaction())
+        {
+            before = context.Sessions.Count();
+            first.Commit();
+        }
+
+        using var counter = new RoundTripCounter(database.Name);
+        int inside;
+        using (var second = context.Database.BeginTransaction())
+        {
+            inside = context.Sessions.Count();
+            if (commit)
+            {
+                second.Commit();
+            }
+            else
+            {
+                second.Rollback();
+            }
+        }
+
+        var after = context.Sessions.Count();
+        var carried = counter.Commands.Select(sql => sql.StartsWith("CALL liftsys_sessions_apply_claims(", StringComparison.Ordinal)).ToArray();
+
+        // Under ClaimsScope.Connection the first transaction's commit made the claims the connection's own: the second
+        // transaction, however it ends, neither needs nor undoes them. Under ClaimsScope.Transaction each needs its own.
+        Assert.Multiple(() =>
+        {
+            Assert.That((before, inside, after), Is.EqualTo((2, 2, 2)));
+            Assert.That(carried, Is.EqualTo(scope == ClaimsScope.Connection ? new[] { false, false } : new[] { true, true }));
+        });
+    }
+
     [Test]
     public void Transaction_used_from_the_host_gets_the_actors_claims()
     {
