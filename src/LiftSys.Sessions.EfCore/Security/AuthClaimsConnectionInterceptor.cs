@@ -271,13 +271,9 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
         _ => code,
     };
 
-    private static void RefuseUnsafeConnection(DbConnection connection)
-    {
-        if (connection is NpgsqlConnection npgsql)
-        {
-            ClaimsConnectionSettings.EnsureNotMultiplexed(npgsql);
-        }
-    }
+    // SessionsDbContext runs on Npgsql only; any other connection fails here, before a claims call could be skipped.
+    private static void RefuseUnsafeConnection(DbConnection connection) =>
+        ClaimsConnectionSettings.EnsureNotMultiplexed((NpgsqlConnection)connection);
 
     // A command can carry the claims call in front of it when Npgsql splits its text into statements, which it does for
     // text with named parameters (EF Core's) or none; and when nothing reads row counts by statement position.
@@ -291,16 +287,17 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     {
         // EF skips the transaction for a SaveChanges of a single statement, whose batch cannot carry the claims; with
         // transaction-local claims sent on their own, they would be gone before it ran.
-        if (Scope == ClaimsScope.Transaction && eventData.Context is { } context)
+        // SaveChanges events always come from a context.
+        if (Scope == ClaimsScope.Transaction)
         {
-            context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+            eventData.Context!.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
         }
     }
 
     private async Task EnsureActsAsCurrentActorAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
     {
-        var connection = command.Connection
-            ?? throw new InvalidOperationException("The command has no connection to set the acting actor's claims on.");
+        // EF Core executes a command only on its context's connection.
+        var connection = command.Connection!;
         var actor = CurrentActor;
         if (applied.TryGetValue(connection, out var claims) && claims.HoldFor(actor, command.Transaction))
         {
@@ -354,10 +351,9 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
         // In force for the next command: claims set inside an explicit transaction (until it ends), and session-level
         // claims whose implicit transaction is over. A reader's implicit transaction ends only when the reader is done,
         // and an error in a later statement would still undo them: not remembered, sent again with the next command.
-        if (command.Connection is { } connection
-            && (claims.Transaction is not null || claims.Ambient is not null || (Scope == ClaimsScope.Connection && completed)))
+        if (claims.Transaction is not null || claims.Ambient is not null || (Scope == ClaimsScope.Connection && completed))
         {
-            applied.AddOrUpdate(connection, claims);
+            applied.AddOrUpdate(command.Connection!, claims);
         }
     }
 
@@ -373,12 +369,12 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     }
 
     // A completed NpgsqlTransaction no longer knows its connection; the context does (EF passes it for every transaction
-    // it drives).
-    private static DbConnection? ConnectionOf(DbContextEventData eventData) => eventData.Context?.Database.GetDbConnection();
+    // it drives, so the context is never missing here).
+    private static DbConnection ConnectionOf(DbContextEventData eventData) => eventData.Context!.Database.GetDbConnection();
 
-    private void OnCommitted(DbConnection? connection, DbTransaction transaction)
+    private void OnCommitted(DbConnection connection, DbTransaction transaction)
     {
-        if (connection is null || !applied.TryGetValue(connection, out var claims) || !ReferenceEquals(claims.Transaction, transaction))
+        if (!applied.TryGetValue(connection, out var claims) || !ReferenceEquals(claims.Transaction, transaction))
         {
             return;
         }
@@ -394,11 +390,11 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
         }
     }
 
-    private void ForgetClaimsSetIn(DbConnection? connection, DbTransaction transaction)
+    private void ForgetClaimsSetIn(DbConnection connection, DbTransaction transaction)
     {
         // A rollback (to a savepoint, too) undoes even session-level set_config calls made inside it, so the connection
         // may be back to an earlier actor's claims: set them again before the next command.
-        if (connection is not null && applied.TryGetValue(connection, out var claims) && ReferenceEquals(claims.Transaction, transaction))
+        if (applied.TryGetValue(connection, out var claims) && ReferenceEquals(claims.Transaction, transaction))
         {
             applied.Remove(connection);
         }
@@ -465,7 +461,7 @@ internal sealed class AuthClaimsConnectionInterceptor(ISessionActorAccessor acto
     private sealed record AppliedClaims(SessionActor Actor, DbTransaction? Transaction, System.Transactions.Transaction? Ambient)
     {
         public bool HoldFor(SessionActor actor, DbTransaction? commandTransaction) =>
-            (ReferenceEquals(Actor, actor) || Actor.Equals(actor))
+            Actor.Equals(actor)
             && (Transaction is null || ReferenceEquals(Transaction, commandTransaction))
             && (Ambient is null || Ambient.Equals(System.Transactions.Transaction.Current));
     }

@@ -45,7 +45,8 @@ internal sealed class PhysicalConnectionLoginCheck
         await using (command.ConfigureAwait(false))
         {
             var verdict = async ? await command.ExecuteScalarAsync().ConfigureAwait(false) : command.ExecuteScalar();
-            loginSafe = verdict is true;
+            // Only a true verdict is safe (a missing one, null, is not); Equals says so without a type test.
+            loginSafe = true.Equals(verdict);
         }
     }
 }

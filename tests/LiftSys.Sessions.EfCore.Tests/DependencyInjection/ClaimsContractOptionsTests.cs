@@ -87,6 +87,16 @@ public sealed class ClaimsContractOptionsTests
         Assert.DoesNotThrow(() => _ = services.GetRequiredService<IOptions<LiftSysSessionsOptions>>().Value);
     }
 
+    [TestCase("Port=6543", 0)]
+    [TestCase("Host=db.internal,aws-0-eu-central-1.pooler.supabase.com:6543;Port=6543", 1)]
+    [TestCase("Host=db.internal;Port=6543", 0)]
+    public void Supabase_transaction_pooler_is_recognised_among_several_hosts_and_not_without_one(string connectionString, int expected)
+    {
+        var violations = ClaimsConnectionSettings.FindViolations(new NpgsqlConnectionStringBuilder(connectionString), ClaimsScope.Connection, "ConnectionString");
+
+        Assert.That(violations, Has.Count.EqualTo(expected).And.All.Contains("transaction pooler"));
+    }
+
     [Test]
     public async Task Host_with_multiplexing_does_not_start_so_users_cannot_be_mixed()
     {

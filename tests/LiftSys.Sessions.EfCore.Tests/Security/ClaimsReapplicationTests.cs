@@ -187,6 +187,41 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
     }
 
     [Test]
+    public async Task Claims_set_inside_a_transaction_rolled_back_asynchronously_are_set_again()
+    {
+        await using var context = CreateContext();
+        using var acting = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        await context.Database.OpenConnectionAsync();
+        var transaction = await context.Database.BeginTransactionAsync();
+        var inside = await context.Sessions.CountAsync();
+
+        await transaction.RollbackAsync();
+        await transaction.DisposeAsync();
+        var owners = await context.Sessions.Select(s => s.UserId).Distinct().ToListAsync();
+
+        Assert.That((inside, owners.Single()), Is.EqualTo((2, alice)));
+    }
+
+    [Test]
+    public async Task Transaction_the_host_began_and_handed_to_the_context_gets_the_actors_claims()
+    {
+        using var acting = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        await using var connection = new Npgsql.NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        await connection.OpenAsync();
+        await using var hostTransaction = await connection.BeginTransactionAsync();
+        await using var context = new SessionsDbContext(new DbContextOptionsBuilder<SessionsDbContext>()
+            .UseNpgsql(connection)
+            .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
+            .Options);
+
+        await context.Database.UseTransactionAsync(hostTransaction);
+        var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
+        await hostTransaction.CommitAsync();
+
+        Assert.That(owners, Is.EqualTo(new[] { bob }));
+    }
+
+    [Test]
     public async Task User_facing_login_asked_to_act_as_the_service_role_is_refused_with_a_library_exception()
     {
         await using var context = CreateContext(userLogin.ConnectionString);
