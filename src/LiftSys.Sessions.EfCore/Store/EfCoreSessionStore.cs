@@ -312,8 +312,8 @@ public sealed class EfCoreSessionStore : ISessionStore
         CancellationToken cancellationToken = default)
     {
         details ??= new HoleResolutionDetails();
-        var resolution = HoleResolution.Create(
-            sessionId == Guid.Empty ? SessionStoreRules.ValidationSessionId : sessionId, holeId, holeType, method, resolvedValue, details);
+        // Validated once, here, with a placeholder session: the INSERT names the session, and what is returned is the row.
+        var resolution = HoleResolution.Create(SessionStoreRules.ValidationSessionId, holeId, holeType, method, resolvedValue, details);
         RequireWriter();
         var resolutionId = Guid.CreateVersion7();
         resolution.AssignId(resolutionId);

@@ -52,7 +52,7 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
     /// (or the server ended it) before its answer arrived. An error the server reported for the statement itself means it
     /// was rolled back, and the store's own exceptions come after an answer.
     /// </summary>
-    private static bool MayHaveCommitted(Exception exception)
+    internal static bool MayHaveCommitted(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
@@ -69,7 +69,7 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
         return false;
     }
 
-    private static bool IsAbsorbableRace(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) switch
+    internal static bool IsAbsorbableRace(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) switch
     {
         { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
         {
@@ -80,7 +80,7 @@ internal sealed class ExactlyOnceTransactions(IDbContextFactory<SessionsDbContex
     };
 
     // Ids are version 7 GUIDs fixed once per call: only this call's own earlier attempt can have taken one.
-    private static bool IsOwnKeyTaken(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) is
+    internal static bool IsOwnKeyTaken(Exception exception) => (exception as PostgresException ?? exception.InnerException as PostgresException) is
     {
         SqlState: PostgresErrorCodes.UniqueViolation,
         ConstraintName: "sessions_pkey" or "session_revisions_pkey" or "session_drafts_pkey" or "hole_resolutions_pkey",

@@ -44,4 +44,14 @@ public sealed class ManualTimeProvider : TimeProvider
             now += by;
         }
     }
+
+    /// <summary>Sets now to <paramref name="value"/>, backwards too: for a clock that is wrong, as hosts' clocks can be.</summary>
+    /// <param name="value">The new time.</param>
+    public void Set(DateTimeOffset value)
+    {
+        lock (sync)
+        {
+            now = value;
+        }
+    }
 }

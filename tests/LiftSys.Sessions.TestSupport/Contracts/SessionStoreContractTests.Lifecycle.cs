@@ -43,6 +43,35 @@ public abstract partial class SessionStoreContractTests
         });
     }
 
+    [Test]
+    public async Task Finalize_clock_before_1970_stamps_the_creation_time()
+    {
+        // Arrange
+        var session = await GivenSessionAsync(UserA);
+        var saved = Time.GetUtcNow();
+        Time.Set(new DateTimeOffset(1960, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        // Act
+        Session finalized;
+        try
+        {
+            finalized = await Store.FinalizeAsync(session.Id);
+        }
+        finally
+        {
+            Time.Set(saved);
+        }
+
+        // Assert: never before the session began, and never a time PostgreSQL's views cannot subtract.
+        var stored = (await Store.GetAsync(session.Id))!.Session;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finalized.FinalizedAt, Is.EqualTo(stored.CreatedAt));
+            Assert.That(stored.FinalizedAt, Is.EqualTo(stored.CreatedAt));
+            Assert.That(stored.Status, Is.EqualTo(SessionStatus.Finalized));
+        });
+    }
+
     [TestCase(SessionStatus.Active, SessionTransition.Pause, SessionStatus.Paused)]
     [TestCase(SessionStatus.Paused, SessionTransition.Resume, SessionStatus.Active)]
     [TestCase(SessionStatus.Paused, SessionTransition.Finalize, SessionStatus.Finalized)]
