@@ -216,7 +216,8 @@ public sealed class EfCoreSessionStore : ISessionStore
             RevisionWrite("append_revision", sessionId, revisionId),
             async context =>
             {
-                var locked = await LockForRevisionAsync(context, sessionId, targetNumber: null, cancellationToken).ConfigureAwait(false);
+                var locked = await LockAndReadAsync(context, sessionId, latestRevision: true, targetNumber: null, lastDraftNumber: false, revisionId: null, cancellationToken)
+                    .ConfigureAwait(false);
                 var revision = validated.PlacedAt(
                     sessionId, (locked.LatestNumber ?? 0) + 1, revisionId, IrDiff.ChangedFields(locked.LatestIr, validated.IrContent));
                 return await InsertRevisionAsync(context, revision, cancellationToken).ConfigureAwait(false);
@@ -234,7 +235,8 @@ public sealed class EfCoreSessionStore : ISessionStore
             RevisionWrite("rollback", sessionId, revisionId),
             async context =>
             {
-                var locked = await LockForRevisionAsync(context, sessionId, revisionNumber, cancellationToken).ConfigureAwait(false);
+                var locked = await LockAndReadAsync(context, sessionId, latestRevision: true, revisionNumber, lastDraftNumber: false, revisionId: null, cancellationToken)
+                    .ConfigureAwait(false);
                 if (locked is not { TargetId: { } targetId, TargetIr: { } targetIr })
                 {
                     throw new SessionRevisionNotFoundException(sessionId, revisionNumber);
@@ -278,7 +280,8 @@ public sealed class EfCoreSessionStore : ISessionStore
             async context =>
             {
                 var revisionId = validated.IrRevisionId;
-                var locked = await LockForChildAsync(context, sessionId, revisionId, withDraftNumber: true, cancellationToken).ConfigureAwait(false);
+                var locked = await LockAndReadAsync(context, sessionId, latestRevision: false, targetNumber: null, lastDraftNumber: true, revisionId, cancellationToken)
+                    .ConfigureAwait(false);
                 EnsureRevision(sessionId, revisionId, locked.RevisionExists);
                 var draft = validated.PlacedAt(sessionId, (locked.LastDraftNumber ?? 0) + 1, draftId);
 
@@ -328,7 +331,8 @@ public sealed class EfCoreSessionStore : ISessionStore
             async context =>
             {
                 var revisionId = details.IrRevisionId;
-                var locked = await LockForChildAsync(context, sessionId, revisionId, withDraftNumber: false, cancellationToken).ConfigureAwait(false);
+                var locked = await LockAndReadAsync(context, sessionId, latestRevision: false, targetNumber: null, lastDraftNumber: false, revisionId, cancellationToken)
+                    .ConfigureAwait(false);
                 EnsureRevision(sessionId, revisionId, locked.RevisionExists);
                 try
                 {
@@ -430,70 +434,44 @@ public sealed class EfCoreSessionStore : ISessionStore
     }
 
     /// <summary>
-    /// Locks the session row and reads what numbering a revision needs, in one batch of two statements. Under READ
-    /// COMMITTED a statement that waited for a lock re-reads only the locked row and sees everything else as of its own
-    /// start; the SELECT after the lock takes its snapshot once the lock is held, so it sees every writer that held the
-    /// lock before. Only the status and the revisions' numbers and IRs are read, never the session's own documents.
+    /// Locks the session row and reads what the write needs, in one batch of two statements. Under READ COMMITTED a
+    /// statement that waited for a lock re-reads only the locked row and sees everything else as of its own start; the
+    /// SELECT after the lock takes its snapshot once the lock is held, so it sees every writer that held the lock before.
+    /// Only the status and what was asked for are read (each other part is switched off by a constant the executor checks
+    /// once), never the session's own documents.
     /// </summary>
-    private static async Task<LockedSessionState> LockForRevisionAsync(
-        SessionsDbContext context, Guid sessionId, int? targetNumber, CancellationToken cancellationToken)
+    /// <param name="context">The operation's context, in its transaction.</param>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="latestRevision">Read the latest revision's number and IR (append, rollback).</param>
+    /// <param name="targetNumber">Read this revision's id and IR (rollback).</param>
+    /// <param name="lastDraftNumber">Read the highest draft number (add draft).</param>
+    /// <param name="revisionId">Check that this revision belongs to the session (draft, resolution).</param>
+    /// <param name="cancellationToken">Cancels the batch.</param>
+    private static async Task<LockedSessionState> LockAndReadAsync(
+        SessionsDbContext context,
+        Guid sessionId,
+        bool latestRevision,
+        int? targetNumber,
+        bool lastDraftNumber,
+        Guid? revisionId,
+        CancellationToken cancellationToken)
     {
-        var rows = targetNumber is { } target
-            ? await context.Database.SqlQuery<LockedSessionState>($"""
-                CALL liftsys_sessions_lock_session({sessionId});
-                SELECT s.status AS "Status", latest.revision_number AS "LatestNumber", latest.ir_content AS "LatestIr",
-                       goal.id AS "TargetId", goal.ir_content AS "TargetIr", NULL::integer AS "LastDraftNumber", true AS "RevisionExists"
-                FROM sessions s
-                LEFT JOIN LATERAL (SELECT r.revision_number, r.ir_content FROM session_revisions r
-                                   WHERE r.session_id = {sessionId} ORDER BY r.revision_number DESC LIMIT 1) latest ON true
-                LEFT JOIN LATERAL (SELECT r.id, r.ir_content FROM session_revisions r
-                                   WHERE r.session_id = {sessionId} AND r.revision_number = {target}) goal ON true
-                WHERE s.id = {sessionId}
-                """).ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await context.Database.SqlQuery<LockedSessionState>($"""
-                CALL liftsys_sessions_lock_session({sessionId});
-                SELECT s.status AS "Status", latest.revision_number AS "LatestNumber", latest.ir_content AS "LatestIr",
-                       NULL::uuid AS "TargetId", NULL::jsonb AS "TargetIr", NULL::integer AS "LastDraftNumber", true AS "RevisionExists"
-                FROM sessions s
-                LEFT JOIN LATERAL (SELECT r.revision_number, r.ir_content FROM session_revisions r
-                                   WHERE r.session_id = {sessionId} ORDER BY r.revision_number DESC LIMIT 1) latest ON true
-                WHERE s.id = {sessionId}
-                """).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TakingHistory(sessionId, rows);
-    }
-
-    /// <summary>
-    /// Locks the session row and reads, in the same batch, what a draft or a hole resolution needs: the status, whether
-    /// the referenced revision belongs to the session and (for a draft) the highest draft number.
-    /// </summary>
-    private static async Task<LockedSessionState> LockForChildAsync(
-        SessionsDbContext context, Guid sessionId, Guid? revisionId, bool withDraftNumber, CancellationToken cancellationToken)
-    {
-        var rows = withDraftNumber
-            ? await context.Database.SqlQuery<LockedSessionState>($"""
-                CALL liftsys_sessions_lock_session({sessionId});
-                SELECT s.status AS "Status", NULL::integer AS "LatestNumber", NULL::jsonb AS "LatestIr", NULL::uuid AS "TargetId",
-                       NULL::jsonb AS "TargetIr",
-                       (SELECT max(d.draft_number) FROM session_drafts d WHERE d.session_id = {sessionId}) AS "LastDraftNumber",
-                       ({revisionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM session_revisions r
-                                                             WHERE r.session_id = {sessionId} AND r.id = {revisionId}::uuid)) AS "RevisionExists"
-                FROM sessions s
-                WHERE s.id = {sessionId}
-                """).ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await context.Database.SqlQuery<LockedSessionState>($"""
-                CALL liftsys_sessions_lock_session({sessionId});
-                SELECT s.status AS "Status", NULL::integer AS "LatestNumber", NULL::jsonb AS "LatestIr", NULL::uuid AS "TargetId",
-                       NULL::jsonb AS "TargetIr", NULL::integer AS "LastDraftNumber",
-                       ({revisionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM session_revisions r
-                                                             WHERE r.session_id = {sessionId} AND r.id = {revisionId}::uuid)) AS "RevisionExists"
-                FROM sessions s
-                WHERE s.id = {sessionId}
-                """).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TakingHistory(sessionId, rows);
-    }
-
-    private static LockedSessionState TakingHistory(Guid sessionId, List<LockedSessionState> rows)
-    {
+        var rows = await context.Database.SqlQuery<LockedSessionState>($"""
+            CALL liftsys_sessions_lock_session({sessionId});
+            SELECT s.status AS "Status", latest.revision_number AS "LatestNumber", latest.ir_content AS "LatestIr",
+                   goal.id AS "TargetId", goal.ir_content AS "TargetIr",
+                   CASE WHEN {lastDraftNumber} THEN (SELECT max(d.draft_number) FROM session_drafts d WHERE d.session_id = {sessionId}) END
+                       AS "LastDraftNumber",
+                   ({revisionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM session_revisions r
+                                                         WHERE r.session_id = {sessionId} AND r.id = {revisionId}::uuid)) AS "RevisionExists"
+            FROM sessions s
+            LEFT JOIN LATERAL (SELECT r.revision_number, r.ir_content FROM session_revisions r
+                               WHERE {latestRevision} AND r.session_id = {sessionId}
+                               ORDER BY r.revision_number DESC LIMIT 1) latest ON true
+            LEFT JOIN LATERAL (SELECT r.id, r.ir_content FROM session_revisions r
+                               WHERE r.session_id = {sessionId} AND r.revision_number = {targetNumber}) goal ON true
+            WHERE s.id = {sessionId}
+            """).ToListAsync(cancellationToken).ConfigureAwait(false);
         var locked = rows.Count == 1 ? rows[0] : throw new SessionNotFoundException(sessionId);
         SessionStoreRules.EnsureTakesHistory(sessionId, SessionEnumText.Parse<SessionStatus>(locked.Status));
         return locked;

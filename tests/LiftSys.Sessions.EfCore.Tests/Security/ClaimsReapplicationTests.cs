@@ -14,53 +14,40 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 [TestFixture(ClaimsScope.Transaction)]
 public sealed class ClaimsReapplicationTests(ClaimsScope scope)
 {
-    private TestDatabase database = null!;
-    private UserFacingLogin userLogin = null!;
-    private Guid alice;
-    private Guid bob;
+    private TwoUserDatabase data = null!;
+
+    private TestDatabase Database => data.Database;
+
+    private UserFacingLogin UserLogin => data.UserLogin;
+
+    private Guid Alice => data.Alice;
+
+    private Guid Bob => data.Bob;
 
     [OneTimeSetUp]
-    public async Task CreateDatabaseWithTwoUsers()
-    {
-        database = await TestDatabase.CreateAsync();
-        userLogin = await UserFacingLogin.CreateAsync(database);
-        (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
-        using (SessionActorScope.BeginServiceRole("test setup"))
-        {
-            await using var context = CreateContext();
-            await using var transaction = await context.Database.BeginTransactionAsync();
-            context.Sessions.AddRange(
-                Session.StartFromPrompt(alice, "alice 1"), Session.StartFromPrompt(alice, "alice 2"), Session.StartFromPrompt(bob, "bob 1"));
-            await context.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-    }
+    public async Task CreateDatabaseWithTwoUsers() => data = await TwoUserDatabase.CreateAsync();
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        await database.DisposeAsync();
-        await userLogin.DisposeAsync();
-    }
+    public Task DropDatabase() => data.DisposeAsync().AsTask();
 
     [Test]
     public async Task Held_open_connection_opened_as_alice_and_queried_as_bob_returns_only_bobs_rows()
     {
         await using var context = CreateContext();
         IDbContextTransaction? transaction;
-        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test: opens the connection"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test: opens the connection"))
         {
             transaction = await OpenAsync(context);
         }
 
         List<Guid> owners;
-        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test: uses it"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Bob), "test: uses it"))
         {
             owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
         }
 
         await DisposeAsync(transaction);
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
@@ -75,13 +62,13 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
         }
 
         List<Guid> owners;
-        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test: after the block"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Bob), "test: after the block"))
         {
             owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
         }
 
         await DisposeAsync(transaction);
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
@@ -89,7 +76,7 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
     {
         await using var context = CreateContext();
         IDbContextTransaction? transaction;
-        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test: opens the connection"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test: opens the connection"))
         {
             transaction = await OpenAsync(context);
         }
@@ -106,14 +93,14 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
         await using var context = CreateContext();
         var seen = new List<Guid[]>();
 
-        foreach (var user in new[] { alice, bob, alice })
+        foreach (var user in new[] { Alice, Bob, Alice })
         {
             using var acting = SessionActorScope.Begin(SessionActor.ForUser(user), "test: one context, many actors");
             await using var transaction = await context.Database.BeginTransactionAsync();
             seen.Add([.. await context.Sessions.Select(s => s.UserId).Distinct().ToListAsync()]);
         }
 
-        Assert.That(seen, Is.EqualTo(new[] { new[] { alice }, new[] { bob }, new[] { alice } }));
+        Assert.That(seen, Is.EqualTo(new[] { new[] { Alice }, new[] { Bob }, new[] { Alice } }));
     }
 
     [Test]
@@ -121,15 +108,15 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
     {
         await using var context = CreateContext();
         IDbContextTransaction? transaction;
-        using var counter = new RoundTripCounter(database.Name);
-        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test"))
+        using var counter = new RoundTripCounter(Database.Name);
+        using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test"))
         {
             transaction = await OpenAsync(context);
             await context.Sessions.CountAsync();
             await context.Sessions.CountAsync();
         }
 
-        using (SessionActorScope.Begin(SessionActor.ForUser(bob), "test"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Bob), "test"))
         {
             await context.Sessions.CountAsync();
             await context.Sessions.CountAsync();
@@ -154,43 +141,43 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
     public async Task Rollback_to_a_savepoint_that_undid_the_new_actors_claims_sets_them_again()
     {
         await using var context = CreateContext();
-        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(Alice));
         await context.Database.OpenConnectionAsync();
         await using var transaction = await context.Database.BeginTransactionAsync();
         await transaction.CreateSavepointAsync("before_bob");
-        acting.Switch(SessionActor.ForUser(bob));
+        acting.Switch(SessionActor.ForUser(Bob));
         await context.Sessions.CountAsync();
 
-        // Undoes bob's claims in either scope: set_config inside a transaction is rolled back with it, even session-level.
+        // Undoes Bob's claims in either scope: set_config inside a transaction is rolled back with it, even session-level.
         await transaction.RollbackToSavepointAsync("before_bob");
         var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
 
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
     public async Task Claims_set_inside_a_transaction_disposed_without_commit_are_set_again()
     {
         await using var context = CreateContext();
-        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(Alice));
         await context.Database.OpenConnectionAsync();
         var transaction = await context.Database.BeginTransactionAsync();
-        acting.Switch(SessionActor.ForUser(bob));
+        acting.Switch(SessionActor.ForUser(Bob));
         await context.Sessions.CountAsync();
 
-        // Disposed without a commit: rolled back, and bob's claims with it.
+        // Disposed without a commit: rolled back, and Bob's claims with it.
         await transaction.DisposeAsync();
         await using var next = await context.Database.BeginTransactionAsync();
         var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
 
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
     public async Task Claims_set_inside_a_transaction_rolled_back_asynchronously_are_set_again()
     {
         await using var context = CreateContext();
-        using var acting = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var acting = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         await context.Database.OpenConnectionAsync();
         var transaction = await context.Database.BeginTransactionAsync();
         var inside = await context.Sessions.CountAsync();
@@ -199,14 +186,14 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
         await transaction.DisposeAsync();
         var owners = await context.Sessions.Select(s => s.UserId).Distinct().ToListAsync();
 
-        Assert.That((inside, owners.Single()), Is.EqualTo((2, alice)));
+        Assert.That((inside, owners.Single()), Is.EqualTo((2, Alice)));
     }
 
     [Test]
     public async Task Transaction_the_host_began_and_handed_to_the_context_gets_the_actors_claims()
     {
-        using var acting = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
-        await using var connection = new Npgsql.NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        using var acting = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
+        await using var connection = new Npgsql.NpgsqlConnection(Database.Server.AppConnectionString(Database.Name));
         await connection.OpenAsync();
         await using var hostTransaction = await connection.BeginTransactionAsync();
         await using var context = new SessionsDbContext(new DbContextOptionsBuilder<SessionsDbContext>()
@@ -218,13 +205,13 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
         var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
         await hostTransaction.CommitAsync();
 
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
     public async Task User_facing_login_asked_to_act_as_the_service_role_is_refused_with_a_library_exception()
     {
-        await using var context = CreateContext(userLogin.ConnectionString);
+        await using var context = CreateContext(UserLogin.ConnectionString);
         using var actor = SessionActorScope.BeginServiceRole("test: the wrong login for the service role");
 
         var ex = await Assert.ThrowsAsync<ActorRoleNotGrantedException>(async () =>
@@ -233,14 +220,14 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
             await context.Sessions.CountAsync();
         });
 
-        Assert.That((ex!.LoginRole, ex.DatabaseRole), Is.EqualTo((userLogin.Name, "service_role")));
+        Assert.That((ex!.LoginRole, ex.DatabaseRole), Is.EqualTo((UserLogin.Name, "service_role")));
     }
 
     [Test]
     public async Task User_facing_login_context_created_for_a_user_refuses_to_become_the_service_role()
     {
-        await using var context = CreateContext(userLogin.ConnectionString);
-        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(alice));
+        await using var context = CreateContext(UserLogin.ConnectionString);
+        await using var acting = SessionActorScopeHolder.Begin(SessionActor.ForUser(Alice));
         await context.Database.OpenConnectionAsync();
         await using var transaction = await context.Database.BeginTransactionAsync();
         var asAlice = await context.Sessions.CountAsync();
@@ -266,7 +253,7 @@ public sealed class ClaimsReapplicationTests(ClaimsScope scope)
 
     private SessionsDbContext CreateContext(string? connectionString = null) =>
         new(new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(connectionString ?? database.Server.AppConnectionString(database.Name))
+            .UseNpgsql(connectionString ?? Database.Server.AppConnectionString(Database.Name))
             .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
             .Options);
 

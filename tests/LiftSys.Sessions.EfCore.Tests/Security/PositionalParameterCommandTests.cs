@@ -22,41 +22,28 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
 {
     private const string OwnersQuery = "SELECT user_id AS \"Value\" FROM sessions WHERE $1";
 
-    private TestDatabase database = null!;
-    private UserFacingLogin userLogin = null!;
-    private Guid alice;
-    private Guid bob;
+    private TwoUserDatabase data = null!;
+
+    private TestDatabase Database => data.Database;
+
+    private UserFacingLogin UserLogin => data.UserLogin;
+
+    private Guid Alice => data.Alice;
+
+    private Guid Bob => data.Bob;
 
     [OneTimeSetUp]
-    public async Task CreateDatabaseWithTwoUsers()
-    {
-        database = await TestDatabase.CreateAsync();
-        userLogin = await UserFacingLogin.CreateAsync(database);
-        (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
-        using (SessionActorScope.BeginServiceRole("test setup"))
-        {
-            await using var context = CreateContext();
-            await using var transaction = await context.Database.BeginTransactionAsync();
-            context.Sessions.AddRange(
-                Session.StartFromPrompt(alice, "alice 1"), Session.StartFromPrompt(alice, "alice 2"), Session.StartFromPrompt(bob, "bob 1"));
-            await context.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-    }
+    public async Task CreateDatabaseWithTwoUsers() => data = await TwoUserDatabase.CreateAsync();
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        await database.DisposeAsync();
-        await userLogin.DisposeAsync();
-    }
+    public Task DropDatabase() => data.DisposeAsync().AsTask();
 
     [Test]
     public async Task Query_in_a_transaction_sees_only_the_actors_rows_with_the_claims_sent_alone_first()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         await using var context = CreateContext();
-        using var counter = new RoundTripCounter(database.Name);
+        using var counter = new RoundTripCounter(Database.Name);
         await using var transaction = await context.Database.BeginTransactionAsync();
 
         var owners = await context.Database.SqlQueryRaw<Guid>(OwnersQuery, Positional(true)).ToListAsync();
@@ -64,7 +51,7 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
 
         Assert.Multiple(() =>
         {
-            Assert.That((owners, again), Is.EqualTo((new List<Guid> { alice, alice }, new List<Guid> { alice, alice })));
+            Assert.That((owners, again), Is.EqualTo((new List<Guid> { Alice, Alice }, new List<Guid> { Alice, Alice })));
             Assert.That(counter.Commands[0], Is.EqualTo(AuthClaimsConnectionInterceptor.ApplyClaimsStatement), "the claims alone, first");
             Assert.That(counter.Commands.Skip(1).Select(sql => sql.Contains("liftsys_sessions_apply_claims", StringComparison.Ordinal)), Is.EqualTo(new[] { false, false }));
         });
@@ -73,13 +60,13 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     [Test]
     public void Synchronous_query_in_a_transaction_sees_only_the_actors_rows()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
         using var context = CreateContext();
         using var transaction = context.Database.BeginTransaction();
 
         var owners = context.Database.SqlQueryRaw<Guid>(OwnersQuery, Positional(true)).ToList();
 
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
@@ -87,31 +74,31 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     {
         await using var context = CreateContext();
         int deleted;
-        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test"))
         {
             await using var transaction = await context.Database.BeginTransactionAsync();
-            deleted = await context.Database.ExecuteSqlRawAsync("DELETE FROM sessions WHERE user_id = $1", Positional(bob));
+            deleted = await context.Database.ExecuteSqlRawAsync("DELETE FROM sessions WHERE user_id = $1", Positional(Bob));
             await transaction.CommitAsync();
         }
 
-        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
         Assert.That((deleted, await context.Sessions.CountAsync()), Is.EqualTo((0, 1)));
     }
 
     [Test]
     public async Task Query_outside_a_transaction_acts_as_the_actor_under_connection_scope_and_is_refused_under_transaction_scope()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         await using var context = CreateContext();
 
         if (scope == ClaimsScope.Connection)
         {
             var owners = await context.Database.SqlQueryRaw<Guid>(OwnersQuery, Positional(true)).ToListAsync();
-            Assert.That(owners, Is.EqualTo(new[] { alice, alice }));
+            Assert.That(owners, Is.EqualTo(new[] { Alice, Alice }));
         }
         else
         {
-            using var counter = new RoundTripCounter(database.Name);
+            using var counter = new RoundTripCounter(Database.Name);
             var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Database.SqlQueryRaw<Guid>(OwnersQuery, Positional(true)).ToListAsync());
             Assert.That(counter.Count, Is.Zero, "nothing was sent");
             Assert.That(ex!.Message, Does.Contain("ClaimsScope.Transaction").And.Contain("BeginTransaction"));
@@ -121,19 +108,19 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     [Test]
     public void Synchronous_statement_outside_a_transaction_acts_as_the_actor_under_connection_scope_and_is_refused_under_transaction_scope()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
 
         if (scope == ClaimsScope.Connection)
         {
-            var deleted = context.Database.ExecuteSqlRaw("DELETE FROM sessions WHERE user_id = $1", Positional(bob));
-            using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+            var deleted = context.Database.ExecuteSqlRaw("DELETE FROM sessions WHERE user_id = $1", Positional(Bob));
+            using var asBob = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
             Assert.That((deleted, context.Sessions.Count()), Is.EqualTo((0, 1)));
         }
         else
         {
-            using var counter = new RoundTripCounter(database.Name);
-            Assert.Throws<InvalidOperationException>(() => context.Database.ExecuteSqlRaw("DELETE FROM sessions WHERE user_id = $1", Positional(bob)));
+            using var counter = new RoundTripCounter(Database.Name);
+            Assert.Throws<InvalidOperationException>(() => context.Database.ExecuteSqlRaw("DELETE FROM sessions WHERE user_id = $1", Positional(Bob)));
             Assert.That(counter.Count, Is.Zero, "nothing was sent");
         }
     }
@@ -141,8 +128,8 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     [Test]
     public async Task Owner_login_is_refused_with_unsafe_login_role_exception_sync_and_async()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
-        using var context = CreateContext(database.OwnerConnectionString);
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
+        using var context = CreateContext(Database.OwnerConnectionString);
         using var transaction = context.Database.BeginTransaction();
 
         var sync = Assert.Throws<UnsafeLoginRoleException>(() => context.Database.ExecuteSqlRaw("SELECT $1", Positional(1)));
@@ -157,7 +144,7 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     public async Task User_facing_login_asked_to_act_as_the_service_role_is_refused_with_a_library_exception_sync_and_async()
     {
         using var actor = SessionActorScope.BeginServiceRole("test: the wrong login for the service role");
-        using var context = CreateContext(userLogin.ConnectionString);
+        using var context = CreateContext(UserLogin.ConnectionString);
         using var transaction = context.Database.BeginTransaction();
 
         var sync = Assert.Throws<ActorRoleNotGrantedException>(() => context.Database.SqlQueryRaw<int>("SELECT $1 AS \"Value\"", Positional(1)).ToList());
@@ -172,13 +159,13 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     public async Task Claims_call_failing_for_another_reason_surfaces_the_database_error_unchanged()
     {
         await using var context = CreateContext();
-        using var asAlice = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var asAlice = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         await using var transaction = await context.Database.BeginTransactionAsync();
         await context.Sessions.CountAsync();
         await Assert.ThrowsAsync<PostgresException>(() => context.Database.ExecuteSqlRawAsync("SELECT 1 / 0"));
-        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
 
-        // The transaction is aborted: the claims call for bob fails, and not with a claims error.
+        // The transaction is aborted: the claims call for Bob fails, and not with a claims error.
         var ex = await Assert.ThrowsAsync<PostgresException>(() => context.Database.SqlQueryRaw<Guid>(OwnersQuery, Positional(true)).ToListAsync());
 
         Assert.That(ex!.SqlState, Is.EqualTo(PostgresErrorCodes.InFailedSqlTransaction));
@@ -187,9 +174,9 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
     [Test]
     public async Task Interceptor_registered_twice_still_acts_as_the_actor()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         await using var context = new SessionsDbContext(new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(database.Server.AppConnectionString(database.Name))
+            .UseNpgsql(Database.Server.AppConnectionString(Database.Name))
             .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
             .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
             .Options);
@@ -198,14 +185,14 @@ public sealed class PositionalParameterCommandTests(ClaimsScope scope)
         // The second interceptor finds the first one's claims call in the command and sends its own alone first.
         var owners = await context.Sessions.Select(s => s.UserId).ToListAsync();
 
-        Assert.That(owners, Is.EqualTo(new[] { alice, alice }));
+        Assert.That(owners, Is.EqualTo(new[] { Alice, Alice }));
     }
 
     private static NpgsqlParameter Positional(object value) => new() { Value = value };
 
     private SessionsDbContext CreateContext(string? connectionString = null) =>
         new(new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(connectionString ?? database.Server.AppConnectionString(database.Name))
+            .UseNpgsql(connectionString ?? Database.Server.AppConnectionString(Database.Name))
             .UseLiftSysSessionsAuthorization(AmbientSessionActorAccessor.Instance, o => o.ClaimsScope = scope)
             .AddInterceptors(PositionalParametersInterceptor.Instance)
             .Options);

@@ -17,45 +17,32 @@ namespace LiftSys.Sessions.EfCore.Tests.Security;
 [TestFixture(ClaimsScope.Transaction)]
 public sealed class SynchronousHostTests(ClaimsScope scope)
 {
-    private TestDatabase database = null!;
-    private UserFacingLogin userLogin = null!;
-    private Guid alice;
-    private Guid bob;
+    private TwoUserDatabase data = null!;
+
+    private TestDatabase Database => data.Database;
+
+    private UserFacingLogin UserLogin => data.UserLogin;
+
+    private Guid Alice => data.Alice;
+
+    private Guid Bob => data.Bob;
 
     [OneTimeSetUp]
-    public async Task CreateDatabaseWithTwoUsers()
-    {
-        database = await TestDatabase.CreateAsync();
-        userLogin = await UserFacingLogin.CreateAsync(database);
-        (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
-        using (SessionActorScope.BeginServiceRole("test setup"))
-        {
-            await using var context = CreateContext();
-            await using var transaction = await context.Database.BeginTransactionAsync();
-            context.Sessions.AddRange(
-                Session.StartFromPrompt(alice, "alice 1"), Session.StartFromPrompt(alice, "alice 2"), Session.StartFromPrompt(bob, "bob 1"));
-            await context.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-    }
+    public async Task CreateDatabaseWithTwoUsers() => data = await TwoUserDatabase.CreateAsync();
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        await database.DisposeAsync();
-        await userLogin.DisposeAsync();
-    }
+    public Task DropDatabase() => data.DisposeAsync().AsTask();
 
     [Test]
     public void ToList_and_Count_as_a_user_see_only_that_users_rows()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
 
         var owners = context.Sessions.Select(s => s.UserId).ToList();
         var count = context.Sessions.Count();
 
-        Assert.That((owners, count), Is.EqualTo((new List<Guid> { alice, alice }, 2)));
+        Assert.That((owners, count), Is.EqualTo((new List<Guid> { Alice, Alice }, 2)));
     }
 
     [Test]
@@ -69,7 +56,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
             context.SaveChanges();
         }
 
-        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
         Assert.That(context.Sessions.Count(s => s.UserId == carol), Is.Zero, "bob does not see carol's row");
         using var asCarol = SessionActorScope.Begin(SessionActor.ForUser(carol), "test");
         Assert.That(context.Sessions.Select(s => s.UserId).ToList(), Is.EqualTo(new[] { carol }));
@@ -78,9 +65,9 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     [Test]
     public void SaveChanges_for_another_user_is_rejected_by_the_database()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
-        context.Sessions.Add(Session.StartFromPrompt(bob, "spoofed"));
+        context.Sessions.Add(Session.StartFromPrompt(Bob, "spoofed"));
 
         var ex = Assert.Throws<DbUpdateException>(() => context.SaveChanges());
 
@@ -114,7 +101,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     [Test]
     public void Committed_transaction_leaves_the_claims_on_the_connection_only_under_connection_scope()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
         context.Database.OpenConnection();
         int inside;
@@ -138,7 +125,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     [Test]
     public void Rolled_back_transaction_took_the_claims_with_it_and_they_are_set_again()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
         context.Database.OpenConnection();
         int inside;
@@ -155,7 +142,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
         {
             Assert.That(inside, Is.EqualTo(2));
             Assert.That(after, Is.EqualTo(PostgresServer.AppRole), "the rollback undid the role switch, even a session-level one");
-            Assert.That(owners, Is.EqualTo(new[] { alice }));
+            Assert.That(owners, Is.EqualTo(new[] { Alice }));
         });
     }
 
@@ -163,27 +150,27 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     public void Rollback_to_a_savepoint_that_undid_the_new_actors_claims_sets_them_again()
     {
         using var context = CreateContext();
-        using (SessionActorScope.Begin(SessionActor.ForUser(alice), "test"))
+        using (SessionActorScope.Begin(SessionActor.ForUser(Alice), "test"))
         {
             context.Database.OpenConnection();
         }
 
         using var transaction = context.Database.BeginTransaction();
         transaction.CreateSavepoint("before_bob");
-        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
+        using var asBob = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
         var asBobBefore = context.Sessions.Count();
 
         transaction.RollbackToSavepoint("before_bob");
         var owners = context.Sessions.Select(s => s.UserId).ToList();
 
-        Assert.That((asBobBefore, owners), Is.EqualTo((1, new List<Guid> { bob })));
+        Assert.That((asBobBefore, owners), Is.EqualTo((1, new List<Guid> { Bob })));
     }
 
     [TestCase(true)]
     [TestCase(false)]
     public void Transaction_ended_after_claims_set_before_it_keeps_them_exactly_when_they_outlive_it(bool commit)
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
         context.Database.OpenConnection();
         int before;
@@ -193,7 +180,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
             first.Commit();
         }
 
-        using var counter = new RoundTripCounter(database.Name);
+        using var counter = new RoundTripCounter(Database.Name);
         int inside;
         using (var second = context.Database.BeginTransaction())
         {
@@ -223,8 +210,8 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     [Test]
     public void Transaction_used_from_the_host_gets_the_actors_claims()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(bob), "test");
-        using var connection = new NpgsqlConnection(database.Server.AppConnectionString(database.Name));
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Bob), "test");
+        using var connection = new NpgsqlConnection(Database.Server.AppConnectionString(Database.Name));
         connection.Open();
         using var hostTransaction = connection.BeginTransaction();
         using var context = CreateContext(connection);
@@ -233,14 +220,14 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
         var owners = context.Sessions.Select(s => s.UserId).ToList();
         hostTransaction.Commit();
 
-        Assert.That(owners, Is.EqualTo(new[] { bob }));
+        Assert.That(owners, Is.EqualTo(new[] { Bob }));
     }
 
     [Test]
     public void Owner_login_is_refused_with_unsafe_login_role_exception()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
-        using var context = CreateContext(database.OwnerConnectionString);
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
+        using var context = CreateContext(Database.OwnerConnectionString);
         using var transaction = scope == ClaimsScope.Transaction ? context.Database.BeginTransaction() : null;
 
         var ex = Assert.Throws<UnsafeLoginRoleException>(() => context.Sessions.Count());
@@ -252,12 +239,12 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     public void User_facing_login_asked_to_act_as_the_service_role_is_refused_with_a_library_exception()
     {
         using var actor = SessionActorScope.BeginServiceRole("test: the wrong login for the service role");
-        using var context = CreateContext(userLogin.ConnectionString);
+        using var context = CreateContext(UserLogin.ConnectionString);
         using var transaction = scope == ClaimsScope.Transaction ? context.Database.BeginTransaction() : null;
 
         var ex = Assert.Throws<ActorRoleNotGrantedException>(() => context.Sessions.Count());
 
-        Assert.That((ex!.LoginRole, ex.DatabaseRole), Is.EqualTo((userLogin.Name, "service_role")));
+        Assert.That((ex!.LoginRole, ex.DatabaseRole), Is.EqualTo((UserLogin.Name, "service_role")));
     }
 
     [Test]
@@ -265,7 +252,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     {
         var carol = Guid.NewGuid();
         using var actor = SessionActorScope.Begin(SessionActor.ForUser(carol), "test");
-        using var context = CreateContext(database.OwnerConnectionString);
+        using var context = CreateContext(Database.OwnerConnectionString);
         context.Sessions.Add(Session.StartFromPrompt(carol, "never written"));
 
         // EF Core wraps whatever fails inside SaveChanges in a DbUpdateException.
@@ -279,11 +266,11 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     [Test]
     public async Task Scalar_commands_act_as_the_actor_and_leave_claims_that_hold_only_where_they_are_known_to()
     {
-        using var actor = SessionActorScope.Begin(SessionActor.ForUser(alice), "test");
+        using var actor = SessionActorScope.Begin(SessionActor.ForUser(Alice), "test");
         using var context = CreateContext();
         var creator = context.GetService<IRelationalDatabaseCreator>();
         context.Database.OpenConnection();
-        using var counter = new RoundTripCounter(database.Name);
+        using var counter = new RoundTripCounter(Database.Name);
 
         // EF Core runs HasTables as a scalar command: it completes with its implicit transaction, so under
         // ClaimsScope.Connection its claims are the connection's from then on.
@@ -306,7 +293,7 @@ public sealed class SynchronousHostTests(ClaimsScope scope)
     }
 
     private SessionsDbContext CreateContext(string? connectionString = null) =>
-        Configure(new DbContextOptionsBuilder<SessionsDbContext>().UseNpgsql(connectionString ?? database.Server.AppConnectionString(database.Name)));
+        Configure(new DbContextOptionsBuilder<SessionsDbContext>().UseNpgsql(connectionString ?? Database.Server.AppConnectionString(Database.Name)));
 
     private SessionsDbContext CreateContext(NpgsqlConnection connection) =>
         Configure(new DbContextOptionsBuilder<SessionsDbContext>().UseNpgsql(connection));

@@ -1,13 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
-using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.EfCore.Store;
-using LiftSys.Sessions.Security;
 using LiftSys.Sessions.TestSupport;
-using LiftSys.Sessions.TestSupport.Contracts;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Tests.Store;
@@ -65,14 +60,8 @@ public sealed class NumberingRaceTests
 
     private async Task<(EfCoreSessionStore Store, NumberSneaker Sneaker, Guid SessionId)> ArrangeAsync(string sneakSql)
     {
-        var actors = new MutableSessionActorAccessor { Current = SessionActor.ForUser(Guid.NewGuid()) };
         var sneaker = new NumberSneaker(database.SuperuserConnectionString, sneakSql);
-        var options = new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(database.Server.AppConnectionString(database.Name))
-            .UseLiftSysSessionsAuthorization(actors)
-            .AddInterceptors(sneaker)
-            .Options;
-        var store = new EfCoreSessionStore(new PooledDbContextFactory<SessionsDbContext>(options), actors, TimeProvider.System);
+        var store = InterceptedStore.Create(database, sneaker);
         var session = await store.CreateFromPromptAsync("raced numbers");
         await store.AppendRevisionAsync(session.Id, RevisionSource.Initial, Ir);
         sneaker.SessionId = session.Id;

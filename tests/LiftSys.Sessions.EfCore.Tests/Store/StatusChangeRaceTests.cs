@@ -1,12 +1,8 @@
 using System.Data.Common;
-using LiftSys.Sessions.EfCore.Security;
 using LiftSys.Sessions.EfCore.Store;
-using LiftSys.Sessions.Security;
 using LiftSys.Sessions.TestSupport;
-using LiftSys.Sessions.TestSupport.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
 namespace LiftSys.Sessions.EfCore.Tests.Store;
@@ -78,14 +74,8 @@ public sealed class StatusChangeRaceTests
 
     private async Task<(EfCoreSessionStore Store, StatusFlipper Flipper, Guid SessionId)> ArrangePausedSessionAsync()
     {
-        var actors = new MutableSessionActorAccessor { Current = SessionActor.ForUser(Guid.NewGuid()) };
         var flipper = new StatusFlipper(database.SuperuserConnectionString);
-        var options = new DbContextOptionsBuilder<SessionsDbContext>()
-            .UseNpgsql(database.Server.AppConnectionString(database.Name))
-            .UseLiftSysSessionsAuthorization(actors)
-            .AddInterceptors(flipper)
-            .Options;
-        var store = new EfCoreSessionStore(new PooledDbContextFactory<SessionsDbContext>(options), actors, TimeProvider.System);
+        var store = InterceptedStore.Create(database, flipper);
         var session = await store.CreateFromPromptAsync("raced status");
         await store.PauseAsync(session.Id);
         flipper.SessionId = session.Id;
